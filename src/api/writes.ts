@@ -1,0 +1,99 @@
+// The two write paths every verb ends in: a new object, or a change to an existing one. Both run
+// defaults, system metadata, validation and managed fields in kube-apiserver's order, then one
+// conditional store write whose failure is mapped to the Status Kubernetes returns.
+import type { KindDef, KubeObject } from "../apis/types";
+import { updateManagedFields } from "./patch/managedfields";
+import type { Store, WriteOutcome } from "../store/store";
+import { validate } from "./admission";
+import { prepareCreate, prepareUpdate } from "./objectmeta";
+import { alreadyExists, conflict, forbidden, notFound, type ApiError, type Result } from "./status";
+import { projection } from "./selection";
+
+export interface WriteContext {
+  store: Store;
+  kind: KindDef;
+  resource: string;
+  now: number;
+  dryRun: boolean;
+  fieldManager: string;
+  subresource?: string;
+}
+
+function outcomeError(w: WriteContext, name: string, namespace: string | undefined, outcome: Extract<WriteOutcome, { ok: false }>): ApiError {
+  const { kind } = w;
+  switch (outcome.why) {
+    case "exists":
+      return alreadyExists(kind.plural, kind.group, name);
+    case "conflict":
+      return conflict(kind.plural, kind.group, name);
+    case "missing":
+      return notFound(kind.plural, kind.group, name);
+    case "namespace":
+      return notFound("namespaces", "", namespace ?? "");
+  }
+}
+
+async function explainNamespace(store: Store, namespace: string, err: ApiError): Promise<ApiError> {
+  const ns = await store.get({ resource: "namespaces", namespace: "", name: namespace });
+  if (ns?.metadata.deletionTimestamp) {
+    return forbidden("", "", "", `unable to create new content in namespace ${namespace} because it is being terminated`);
+  }
+  return err;
+}
+
+function managed(w: WriteContext, obj: KubeObject, old: KubeObject | undefined): KubeObject {
+  const apiVersion = w.kind.group ? `${w.kind.group}/${w.kind.version}` : w.kind.version;
+  const result = updateManagedFields({
+    old,
+    updated: obj,
+    manager: w.fieldManager,
+    operation: "Update",
+    subresource: w.subresource,
+    apiVersion,
+    now: new Date(w.now).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    schema: w.kind.schema,
+  });
+  return { ...obj, metadata: { ...obj.metadata, managedFields: result } };
+}
+
+/** Create `obj` (already type-checked, namespace set). `managedFieldsSet` when the caller (apply) computed them. */
+export async function writeCreate(w: WriteContext, obj: KubeObject, opts: { managedFieldsSet?: boolean } = {}): Promise<Result<KubeObject>> {
+  prepareCreate(w.kind, obj, w.now);
+  w.kind.defaults?.(obj);
+  const valid = validate(w.kind, obj);
+  if (!valid.ok) return valid;
+  const final = opts.managedFieldsSet ? obj : managed(w, obj, undefined);
+  if (w.dryRun) return { ok: true, value: final };
+  const outcome = await w.store.create(w.resource, final);
+  if (outcome.ok) return { ok: true, value: outcome.object };
+  const err = outcomeError(w, final.metadata.name ?? "", final.metadata.namespace, outcome);
+  return { ok: false, error: outcome.why === "namespace" ? await explainNamespace(w.store, final.metadata.namespace ?? "", err) : err };
+}
+
+export interface UpdateOptions {
+  /** The resourceVersion the client based its change on; undefined for an unconditional write. */
+  expectedRv?: number;
+  managedFieldsSet?: boolean;
+}
+
+/**
+ * Replace `old` with `candidate`. A deleting object whose last finalizer goes is removed, as
+ * Kubernetes does. Returns the stored object (or the deleted one).
+ */
+export async function writeUpdate(w: WriteContext, old: KubeObject, candidate: KubeObject, opts: UpdateOptions = {}): Promise<Result<KubeObject>> {
+  const name = old.metadata.name ?? "";
+  const oldRv = Number(old.metadata.resourceVersion);
+  if (opts.expectedRv !== undefined && opts.expectedRv !== oldRv) return { ok: false, error: conflict(w.kind.plural, w.kind.group, name) };
+  const prepared = prepareUpdate(w.kind, candidate, old, w.subresource);
+  if (!prepared.ok) return prepared;
+  const obj = prepared.value;
+  w.kind.defaults?.(obj);
+  const valid = validate(w.kind, obj, old);
+  if (!valid.ok) return valid;
+  const final = opts.managedFieldsSet ? obj : managed(w, obj, old);
+  if (w.dryRun) return { ok: true, value: { ...final, metadata: { ...final.metadata, resourceVersion: old.metadata.resourceVersion } } };
+  const finished = final.metadata.deletionTimestamp && (final.metadata.finalizers ?? []).length === 0;
+  const outcome = finished ? await w.store.delete(w.resource, final, oldRv) : await w.store.update(w.resource, final, oldRv, projection(w.kind, old));
+  if (outcome.ok) return { ok: true, value: outcome.object };
+  return { ok: false, error: outcomeError(w, name, old.metadata.namespace, outcome) };
+}

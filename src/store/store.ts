@@ -1,0 +1,190 @@
+// The revision-log layer: Kubernetes-style objects in, conditional D1 batches out. A lost
+// compare-and-swap is a result with the current object, never an exception (as in kine).
+import { drizzle } from "drizzle-orm/d1";
+import type { KubeObject } from "../apis/types";
+import * as q from "./statements";
+import type { ChangeRow, Db, ObjectKey, ObjectRow } from "./statements";
+
+export type { ObjectKey } from "./statements";
+
+/** What a watch needs of the previous state of an object to see it leave a selector. */
+export interface SelectorProjection {
+  labels: Record<string, string>;
+  fields: Record<string, string>;
+}
+
+export type WriteOutcome =
+  | { ok: true; object: KubeObject; rv: number }
+  | { ok: false; why: "exists" | "conflict" | "missing" | "namespace"; current?: KubeObject };
+
+export interface ListPage {
+  items: KubeObject[];
+  /** The cluster revision the page was read at. */
+  rv: number;
+  /** The last key read, set when more rows may follow. */
+  next?: { namespace: string; name: string };
+}
+
+export interface Change {
+  rv: number;
+  type: ChangeRow["type"];
+  object: KubeObject;
+  prev?: SelectorProjection;
+}
+
+export interface StoreOptions {
+  /** Called after every commit, with the resource and the revision written. */
+  onCommit?: (resource: string, rv: number) => void;
+  now?: () => number;
+}
+
+/** Encode an object for storage: resourceVersion lives in the `rv` column, not in the JSON. */
+function encode(obj: KubeObject): string {
+  const { resourceVersion: _rv, ...metadata } = obj.metadata;
+  return JSON.stringify({ ...obj, metadata });
+}
+
+export function decode(data: string, rv: number): KubeObject {
+  const obj = JSON.parse(data) as KubeObject;
+  obj.metadata.resourceVersion = String(rv);
+  return obj;
+}
+
+function rowObject(row: ObjectRow): KubeObject {
+  return decode(row.data, row.rv);
+}
+
+function nodeNameOf(resource: string, obj: KubeObject): string | null {
+  if (resource !== "pods") return null;
+  const spec = obj.spec as { nodeName?: string } | undefined;
+  return spec?.nodeName || null;
+}
+
+function ownerUids(obj: KubeObject): string[] {
+  return (obj.metadata.ownerReferences ?? []).map((o) => o.uid);
+}
+
+export function keyOf(resource: string, obj: KubeObject): ObjectKey {
+  return { resource, namespace: obj.metadata.namespace ?? "", name: obj.metadata.name ?? "" };
+}
+
+export class Store {
+  readonly db: Db;
+  private readonly onCommit: (resource: string, rv: number) => void;
+  private readonly now: () => number;
+
+  constructor(d1: D1Database, options: StoreOptions = {}) {
+    this.db = drizzle(d1);
+    this.onCommit = options.onCommit ?? (() => {});
+    this.now = options.now ?? Date.now;
+  }
+
+  async get(key: ObjectKey): Promise<KubeObject | undefined> {
+    const [row] = await q.selectObject(this.db, key);
+    return row ? rowObject(row) : undefined;
+  }
+
+  /** Create; fails with "exists", or "namespace" when a namespaced object's namespace is missing or terminating. */
+  async create(resource: string, obj: KubeObject): Promise<WriteOutcome> {
+    const key = keyOf(resource, obj);
+    const guard = key.namespace ? q.both(q.objectAbsent(key), q.namespaceActive(key.namespace)) : q.objectAbsent(key);
+    const data = encode(obj);
+    const [change] = await this.db.batch([
+      q.appendChange(this.db, key, { type: "ADDED", data, prev: null, now: this.now() }, guard),
+      q.insertObject(this.db, key, { uid: obj.metadata.uid ?? "", nodeName: nodeNameOf(resource, obj), data }, guard),
+      ...q.replaceOwners(this.db, key, ownerUids(obj)),
+    ]);
+    const rv = change[0]?.id;
+    if (rv !== undefined) return this.committed(resource, obj, rv);
+    const current = await this.get(key);
+    return { ok: false, why: current ? "exists" : "namespace", current };
+  }
+
+  /** Replace the object if it is still at `expectedRv`. */
+  async update(resource: string, obj: KubeObject, expectedRv: number, prev: SelectorProjection): Promise<WriteOutcome> {
+    const key = keyOf(resource, obj);
+    const data = encode(obj);
+    const [change] = await this.db.batch([
+      q.appendChange(this.db, key, { type: "MODIFIED", data, prev: JSON.stringify(prev), now: this.now() }, q.objectAtRevision(key, expectedRv)),
+      q.updateObject(this.db, key, expectedRv, { nodeName: nodeNameOf(resource, obj), data }),
+      ...q.replaceOwners(this.db, key, ownerUids(obj)),
+    ]);
+    const rv = change[0]?.id;
+    if (rv !== undefined) return this.committed(resource, obj, rv);
+    return this.lost(key);
+  }
+
+  /** Remove the object if it is still at `expectedRv`; `last` is its final state, recorded in the log. */
+  async delete(resource: string, last: KubeObject, expectedRv: number): Promise<WriteOutcome> {
+    const key = keyOf(resource, last);
+    const [change] = await this.db.batch([
+      q.appendChange(this.db, key, { type: "DELETED", data: encode(last), prev: null, now: this.now() }, q.objectAtRevision(key, expectedRv)),
+      q.deleteObject(this.db, key, expectedRv),
+      q.dropOwners(this.db, key),
+    ]);
+    const rv = change[0]?.id;
+    if (rv !== undefined) return this.committed(resource, last, rv);
+    return this.lost(key);
+  }
+
+  private committed(resource: string, obj: KubeObject, rv: number): WriteOutcome {
+    this.onCommit(resource, rv);
+    return { ok: true, rv, object: { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } } };
+  }
+
+  private async lost(key: ObjectKey): Promise<WriteOutcome> {
+    const current = await this.get(key);
+    return { ok: false, why: current ? "conflict" : "missing", current };
+  }
+
+  /** One page of objects in (namespace, name) order, read in one batch with the revision it reflects. */
+  async list(query: q.ListQuery): Promise<ListPage> {
+    const [rows, rev] = await this.db.batch([q.selectObjects(this.db, { ...query, limit: query.limit + 1 }), q.selectRevision(this.db)]);
+    const more = rows.length > query.limit;
+    const page = more ? rows.slice(0, query.limit) : rows;
+    const last = page[page.length - 1];
+    return {
+      items: page.map(rowObject),
+      rv: rev[0]?.rv ?? 0,
+      next: more && last ? { namespace: last.namespace, name: last.name } : undefined,
+    };
+  }
+
+  async revision(): Promise<number> {
+    const [row] = await q.selectRevision(this.db);
+    return row?.rv ?? 0;
+  }
+
+  /** The highest revision compaction has forgotten; watches and continues from at or below it get 410. */
+  async compacted(): Promise<number> {
+    const [row] = await q.selectCompacted(this.db);
+    return row ? Number(row.value) : 0;
+  }
+
+  /** Changes to one resource after `afterRv`, oldest first, with the revisions' consistency point. */
+  async changes(resource: string, afterRv: number, limit: number): Promise<{ changes: Change[]; rv: number; compacted: number }> {
+    const [rows, rev, compacted] = await this.db.batch([
+      q.selectChanges(this.db, resource, afterRv, limit),
+      q.selectRevision(this.db),
+      q.selectCompacted(this.db),
+    ]);
+    const changes = rows.map((r) => ({
+      rv: r.id,
+      type: r.type,
+      object: decode(r.data, r.id),
+      prev: r.prev ? (JSON.parse(r.prev) as SelectorProjection) : undefined,
+    }));
+    // A full page may stop before the head of the log: the consistency point is then its last row.
+    const rv = rows.length === limit ? rows[rows.length - 1].id : (rev[0]?.rv ?? 0);
+    return { changes, rv, compacted: compacted[0] ? Number(compacted[0].value) : 0 };
+  }
+
+  async owned(ownerUid: string): Promise<ObjectKey[]> {
+    return q.selectOwned(this.db, ownerUid);
+  }
+
+  async compact(windowMs: number, keep: number): Promise<number> {
+    await this.db.batch(q.compactStatements(this.db, this.now() - windowMs, keep));
+    return this.compacted();
+  }
+}

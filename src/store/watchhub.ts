@@ -1,0 +1,184 @@
+// The watch hub: one Durable Object per resource reads the changelog once for all its watchers
+// and streams events in revision order. Woken by commits (notify) and by a short timer while it
+// has watchers, so a lost notification delays events by at most a second. A hub with no
+// watchers sets no timers and reads nothing.
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env";
+import { Store, type Change } from "./store";
+import { encodeEvent, eventFor, type WatchEvent } from "./watch";
+import { watchView, type WatchSpec, type WatchView } from "../api/watchview";
+import { expired, toStatus } from "../api/status";
+
+const PAGE = 500;
+const SAFETY_POLL_MS = 1000;
+const BOOKMARK_EVERY_MS = 5000;
+
+interface Watcher {
+  spec: WatchSpec;
+  view: WatchView;
+  /** Highest revision this watcher has been brought up to. */
+  rv: number;
+  bookmarkedRv: number;
+  writer: WritableStreamDefaultWriter<Uint8Array>;
+  closed: boolean;
+  timeout?: ReturnType<typeof setTimeout>;
+}
+
+export class WatchHub extends DurableObject<Env> {
+  private readonly store: Store;
+  private readonly watchers = new Set<Watcher>();
+  private readonly encoder = new TextEncoder();
+  /** Revision up to which this hub has read the log; -1 before the first read. */
+  private head = -1;
+  /** Serializes reads of the log and attaches, so every watcher sees each revision once, in order. */
+  private queue: Promise<void> = Promise.resolve();
+  private pollScheduled = false;
+  private ticker?: ReturnType<typeof setInterval>;
+  private lastBookmark = 0;
+  /** The resource this hub serves ("pods", "apps/deployments"): the hub is named after it. */
+  private resource = "";
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new Store(env.DB);
+  }
+
+  /** A commit of revision `rv` touched this hub's resource. */
+  async notify(rv: number): Promise<void> {
+    if (rv > this.head && this.watchers.size > 0) this.schedulePoll();
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    const spec = JSON.parse(request.headers.get("x-watch-spec") ?? "{}") as WatchSpec;
+    this.resource = spec.resource;
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    const watcher: Watcher = { spec, view: watchView(spec), rv: 0, bookmarkedRv: 0, writer: writable.getWriter(), closed: false };
+    this.serially(() => this.attach(watcher));
+    return new Response(readable, {
+      headers: { "content-type": "application/json", "cache-control": "no-cache, private", "x-content-type-options": "nosniff" },
+    });
+  }
+
+  private serially(task: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(task).catch((err: unknown) => {
+      console.error("watch hub task failed", err);
+    });
+    this.queue = run;
+    return run;
+  }
+
+  private async attach(w: Watcher): Promise<void> {
+    const requested = w.spec.resourceVersion;
+    if (this.head < 0) this.head = await this.store.revision();
+    if (!requested || requested === "0" || w.spec.sendInitialEvents) {
+      await this.sendInitialState(w);
+    } else {
+      const from = Number(requested);
+      const compacted = await this.store.compacted();
+      if (from < compacted) {
+        this.send(w, { type: "ERROR", object: toStatus(expired(from, compacted)) });
+        this.close(w);
+        return;
+      }
+      w.rv = from;
+      await this.catchUp(w);
+    }
+    if (w.closed) return;
+    this.watchers.add(w);
+    if (w.spec.timeoutSeconds) w.timeout = setTimeout(() => this.close(w), w.spec.timeoutSeconds * 1000);
+    this.ensureTicker();
+  }
+
+  /** The current state as ADDED events, then changes after the state's revision. */
+  private async sendInitialState(w: Watcher): Promise<void> {
+    let after: { namespace: string; name: string } | undefined;
+    let first = true;
+    do {
+      const page = await this.store.list({ resource: w.spec.resource, namespace: w.spec.namespace, after, limit: PAGE });
+      if (first) w.rv = page.rv;
+      first = false;
+      for (const object of page.items) {
+        if (w.view.selects(w.view.project(object))) this.send(w, { type: "ADDED", object: w.view.render(object) });
+      }
+      after = page.next;
+    } while (after);
+    if (w.spec.sendInitialEvents && w.spec.bookmarks) {
+      this.send(w, { type: "BOOKMARK", object: w.view.bookmark(w.rv, true) });
+    }
+    await this.catchUp(w);
+  }
+
+  /** Bring a newly attached watcher from its revision up to the hub's head, from the log. */
+  private async catchUp(w: Watcher): Promise<void> {
+    while (w.rv < this.head && !w.closed) {
+      const { changes } = await this.store.changes(w.spec.resource, w.rv, PAGE);
+      const relevant = changes.filter((c) => c.rv <= this.head);
+      for (const change of relevant) this.deliver(w, change);
+      if (relevant.length < PAGE) w.rv = Math.max(w.rv, this.head);
+    }
+  }
+
+  private schedulePoll(): void {
+    if (this.pollScheduled) return;
+    this.pollScheduled = true;
+    void this.serially(async () => {
+      this.pollScheduled = false;
+      await this.poll();
+    });
+  }
+
+  private async poll(): Promise<void> {
+    if (this.watchers.size === 0) return;
+    for (;;) {
+      const { changes, rv } = await this.store.changes(this.resource, this.head, PAGE);
+      for (const change of changes) for (const w of this.watchers) this.deliver(w, change);
+      this.head = Math.max(this.head, rv);
+      for (const w of this.watchers) w.rv = Math.max(w.rv, this.head);
+      if (changes.length < PAGE) return;
+    }
+  }
+
+  private deliver(w: Watcher, change: Change): void {
+    if (change.rv <= w.rv || w.closed) return;
+    w.rv = change.rv;
+    const type = eventFor(change, w.spec.namespace, w.view.selects, w.view.project);
+    if (type) this.send(w, { type, object: w.view.render(change.object) });
+  }
+
+  private send(w: Watcher, event: WatchEvent): void {
+    if (w.closed) return;
+    w.writer.write(this.encoder.encode(encodeEvent(event))).catch(() => this.close(w));
+  }
+
+  private close(w: Watcher): void {
+    if (w.closed) return;
+    w.closed = true;
+    if (w.timeout) clearTimeout(w.timeout);
+    this.watchers.delete(w);
+    w.writer.close().catch(() => {});
+    if (this.watchers.size === 0 && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+
+  private ensureTicker(): void {
+    if (this.ticker) return;
+    this.ticker = setInterval(() => {
+      this.schedulePoll();
+      const now = Date.now();
+      if (now - this.lastBookmark >= BOOKMARK_EVERY_MS) {
+        this.lastBookmark = now;
+        void this.serially(async () => this.bookmarks());
+      }
+    }, SAFETY_POLL_MS);
+  }
+
+  private async bookmarks(): Promise<void> {
+    for (const w of this.watchers) {
+      if (!w.spec.bookmarks || w.rv <= w.bookmarkedRv) continue;
+      w.bookmarkedRv = w.rv;
+      this.send(w, { type: "BOOKMARK", object: w.view.bookmark(w.rv, false) });
+    }
+  }
+}
