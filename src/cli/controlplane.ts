@@ -1,0 +1,97 @@
+// Starting a local control plane: the Worker under `wrangler dev` (Miniflare), with its D1
+// database and Durable Objects persisted in a state folder. `edgeplane dev` and the end-to-end
+// tests both start it through startControlPlane.
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { Children } from "./children";
+import { startCronTrigger } from "./cron";
+import { writeKubeconfig } from "./kubeconfig";
+import { freePort } from "./ports";
+import { waitForReady } from "./ready";
+import { ensureAdminToken } from "./token";
+import { PROJECT_DIR, WRANGLER_BIN, WRANGLER_CONFIG, runWrangler, wranglerEnv } from "./wrangler";
+
+export interface ControlPlaneOptions {
+  port: number;
+  stateDir: string;
+  log(line: string): void;
+}
+
+export interface ControlPlane {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  token: string;
+  kubeconfigPath: string;
+  /** Settles if wrangler dev exits by itself (a crash), with its exit code or signal. */
+  exited: Promise<number | string>;
+  /** Stops the cron trigger and every process it started; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+// The first start bundles the Worker and sets up Miniflare's storage: allow for a slow machine.
+const READY_TIMEOUT_MS = 90_000;
+
+export async function startControlPlane({ port, stateDir, log }: ControlPlaneOptions): Promise<ControlPlane> {
+  const dir = resolve(stateDir);
+  const persistDir = join(dir, "wrangler");
+  await mkdir(dir, { recursive: true });
+  const env = wranglerEnv(join(dir, "logs"));
+  const wranglerLine = (line: string): void => log(`wrangler | ${line}`);
+
+  log(`applying D1 migrations to ${persistDir}`);
+  await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], {
+    env,
+    onLine: wranglerLine,
+  });
+  const token = await ensureAdminToken(dir);
+
+  const url = `http://127.0.0.1:${port}`;
+  // wrangler's inspector defaults to port 9229; two dev servers starting at once would both
+  // take it and one would fail, so each gets a free port of its own.
+  const inspectorPort = await freePort();
+  const children = new Children();
+  log(`starting wrangler dev on ${url}`);
+  const wrangler = children.spawn(
+    "wrangler",
+    process.execPath,
+    [
+      WRANGLER_BIN, "dev",
+      "--config", WRANGLER_CONFIG,
+      "--ip", "127.0.0.1",
+      "--port", String(port),
+      "--inspector-port", String(inspectorPort),
+      "--persist-to", persistDir,
+      "--test-scheduled",
+      "--show-interactive-dev-session=false",
+      "--var", `ADMIN_TOKENS:${token}`,
+    ],
+    { cwd: PROJECT_DIR, env, onLine: wranglerLine },
+  );
+
+  try {
+    await waitForReady({ url, token, exited: wrangler.exited, timeoutMs: READY_TIMEOUT_MS });
+  } catch (err) {
+    await children.stopAll();
+    throw err;
+  }
+  log(`API ready at ${url}`);
+
+  const kubeconfigPath = join(dir, "kubeconfig");
+  await writeKubeconfig({ path: kubeconfigPath, server: url, token });
+  const cron = startCronTrigger(url, log);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    token,
+    kubeconfigPath,
+    exited: wrangler.exited,
+    stop() {
+      stopping ??= (async () => {
+        cron.stop();
+        await children.stopAll();
+      })();
+      return stopping;
+    },
+  };
+}

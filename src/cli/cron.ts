@@ -1,0 +1,45 @@
+// Fires the Worker's cron trigger as Cloudflare would: `wrangler dev` never runs scheduled()
+// by itself. wrangler.toml declares one trigger, "* * * * *", so this fires at the start of
+// every minute through Miniflare's trigger endpoint (`/cdn-cgi/local/scheduled` in wrangler 4;
+// `/cdn-cgi/handler/scheduled` is an older name it still rewrites).
+const CRON = "* * * * *";
+const MINUTE_MS = 60_000;
+
+export interface CronTrigger {
+  stop(): void;
+}
+
+export function startCronTrigger(url: string, log: (line: string) => void): CronTrigger {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  const fire = async (scheduledTime: number): Promise<void> => {
+    const query = new URLSearchParams({ cron: CRON, time: String(scheduledTime), format: "json" });
+    try {
+      const res = await fetch(`${url}/cdn-cgi/local/scheduled?${query}`);
+      if (!res.ok) log(`cron trigger: scheduled() failed (${res.status}): ${await res.text()}`);
+    } catch (err) {
+      if (!stopped) log(`cron trigger: ${(err as Error).message}`);
+    }
+  };
+
+  // Re-aim at the next minute boundary each time, so slow runs do not make the schedule drift.
+  const arm = (): void => {
+    const next = Math.ceil((Date.now() + 1) / MINUTE_MS) * MINUTE_MS;
+    timer = setTimeout(() => {
+      if (stopped) return;
+      void fire(next);
+      arm();
+    }, next - Date.now());
+    // A pending trigger alone should not keep the process alive.
+    timer.unref();
+  };
+  arm();
+
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// How the CLI runs wrangler: the copy in node_modules, under the Node that runs us (22+), with
+// the project's wrangler.toml, offline and quiet.
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+/** The repository root: wrangler.toml, migrations/ and src/worker.ts live there. */
+export const PROJECT_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const WRANGLER_CONFIG = join(PROJECT_DIR, "wrangler.toml");
+
+const wranglerPackage = createRequire(import.meta.url).resolve("wrangler/package.json");
+export const WRANGLER_BIN = join(dirname(wranglerPackage), "bin", "wrangler.js");
+
+/** The environment for every wrangler process: no network look-ups, no telemetry, logs kept in the state folder. */
+export function wranglerEnv(logDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    WRANGLER_SEND_METRICS: "false",
+    WRANGLER_LOG_PATH: logDir,
+  };
+  // wrangler colours its output even into a pipe; keep colour only when we print to a terminal.
+  if (!process.stdout.isTTY) env.FORCE_COLOR = "0";
+  return env;
+}
+
+export interface RunOptions {
+  env: NodeJS.ProcessEnv;
+  onLine(line: string): void;
+}
+
+/** Runs a wrangler command to completion; rejects with its last lines of output when it fails. */
+export function runWrangler(args: string[], { env, onLine }: RunOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // stdin is closed so that prompts take their non-interactive defaults.
+    const proc = spawn(process.execPath, [WRANGLER_BIN, ...args, "--config", WRANGLER_CONFIG], {
+      cwd: PROJECT_DIR,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const tail: string[] = [];
+    const collect = (line: string): void => {
+      onLine(line);
+      tail.push(line);
+      if (tail.length > 20) tail.shift();
+    };
+    for (const stream of [proc.stdout, proc.stderr]) createInterface({ input: stream }).on("line", collect);
+    proc.once("error", reject);
+    proc.once("close", (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`wrangler ${args.slice(0, 3).join(" ")} failed (${code}):\n${tail.join("\n")}`));
+    });
+  });
+}
