@@ -98,6 +98,8 @@ export interface KindDef {
   scale?: ScaleDef;
   /** Fills in defaults in place, after decoding and before validation (as Kubernetes' defaulters do). */
   defaults?(obj: KubeObject): void;
+  /** Runs once the server has set uid and creationTimestamp on create (e.g. a Job's generated selector). */
+  onCreate?(obj: KubeObject): void;
   /** Semantic checks zod cannot express. `old` is set on update, for immutable fields. */
   validate?(obj: KubeObject, old?: KubeObject): FieldCause[];
   /** Columns for Table output, in kubectl's order (NAME is added first by the server for every kind). */
