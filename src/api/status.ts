@@ -151,7 +151,7 @@ export function invalid(kind: string, group: string, name: string, causes: Field
   return {
     code: 422,
     reason: "Invalid",
-    message: `${qualified(kind, group)} ${quote(name)} is invalid: ${aggregate(causes.map((c) => `${c.field}: ${c.message}`))}`,
+    message: `${qualified(kind, group)} ${quote(name)} is invalid: ${aggregateCauses(causes)}`,
     details,
   };
 }
@@ -302,7 +302,64 @@ function compactCause(cause: FieldCause): StatusCause {
   return out;
 }
 
-/** Go's %q for the names Kubernetes quotes (object names are plain ASCII; JSON escaping matches %q there). */
-function quote(s: string): string {
-  return JSON.stringify(s);
+/** Go's %q (strconv.Quote): printable characters as they are, the rest escaped the way Go does. */
+export function quote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const code = ch.codePointAt(0) ?? 0;
+    const escaped = GO_ESCAPES[ch];
+    if (escaped !== undefined) out += escaped;
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+const GO_ESCAPES: Record<string, string> = {
+  '"': '\\"', "\\": "\\\\", "\u0007": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
+};
+
+/** A value as field.Error prints it: strings quoted, numbers and booleans bare, string lists as Go's %#v. */
+export type BadValue = string | number | boolean | string[];
+
+function formatValue(value: BadValue): string {
+  if (Array.isArray(value)) return `[]string{${value.map(quote).join(", ")}}`;
+  return typeof value === "string" ? quote(value) : String(value);
+}
+
+function withDetail(body: string, detail: string): string {
+  return detail === "" ? body : `${body}: ${detail}`;
+}
+
+/**
+ * Constructors of field errors with field.Error's ErrorBody as the message, so that
+ * `${field}: ${message}` is exactly the text Kubernetes prints for them.
+ */
+export const fieldError = {
+  invalid(field: string, value: BadValue, detail: string): FieldCause {
+    return { reason: "FieldValueInvalid", field, message: withDetail(`Invalid value: ${formatValue(value)}`, detail) };
+  },
+  required(field: string, detail = ""): FieldCause {
+    return { reason: "FieldValueRequired", field, message: withDetail("Required value", detail) };
+  },
+  forbidden(field: string, detail: string): FieldCause {
+    return { reason: "FieldValueForbidden", field, message: withDetail("Forbidden", detail) };
+  },
+  notSupported(field: string, value: BadValue, supported: string[]): FieldCause {
+    const detail = supported.length > 0 ? `supported values: ${supported.map(quote).join(", ")}` : "";
+    return { reason: "FieldValueNotSupported", field, message: withDetail(`Unsupported value: ${formatValue(value)}`, detail) };
+  },
+  tooLong(field: string, maxBytes: number): FieldCause {
+    return { reason: "FieldValueTooLong", field, message: `Too long: must have at most ${maxBytes} bytes` };
+  },
+};
+
+/** field.Error.Error(): "<field>: <body>". */
+export function causeText(cause: FieldCause): string {
+  return `${cause.field}: ${cause.message}`;
+}
+
+/** utilerrors.Aggregate.Error() over field errors: one bare, several deduplicated in brackets. */
+export function aggregateCauses(causes: FieldCause[]): string {
+  return aggregate(causes.map(causeText));
 }
