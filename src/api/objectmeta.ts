@@ -41,7 +41,7 @@ export function prepareCreate(kind: KindDef, obj: KubeObject, now: number): void
  * Carry the server's metadata over from `old`. A write to the main resource cannot change status,
  * a write to `status` cannot change anything else; generation counts spec changes only.
  */
-export function prepareUpdate(kind: KindDef, obj: KubeObject, old: KubeObject, subresource: string | undefined): Result<KubeObject> {
+export function prepareUpdate(kind: KindDef, obj: KubeObject, old: KubeObject, subresource: string | undefined, deletion = false): Result<KubeObject> {
   const m = obj.metadata;
   if (m.uid && m.uid !== old.metadata.uid) {
     return { ok: false, error: conflict(kind.plural, kind.group, old.metadata.name ?? "", `Precondition failed: UID in precondition: ${m.uid}, UID in object meta: ${old.metadata.uid}`) };
@@ -51,13 +51,15 @@ export function prepareUpdate(kind: KindDef, obj: KubeObject, old: KubeObject, s
     next = { ...old, status: obj.status, metadata: { ...old.metadata, managedFields: m.managedFields ?? old.metadata.managedFields } };
   } else {
     next = { ...obj, metadata: { ...m } };
-    if (kind.statusField) next.status = old.status;
+    // A binding sets spec.nodeName and the PodScheduled condition together, as kube-apiserver does.
+    if (kind.statusField && subresource !== "binding") next.status = old.status;
   }
   const meta = next.metadata;
   meta.uid = old.metadata.uid;
   meta.creationTimestamp = old.metadata.creationTimestamp;
-  meta.deletionTimestamp = old.metadata.deletionTimestamp;
-  meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
+  const deletionFrom = deletion ? obj : old;
+  meta.deletionTimestamp = deletionFrom.metadata.deletionTimestamp;
+  meta.deletionGracePeriodSeconds = deletionFrom.metadata.deletionGracePeriodSeconds;
   if (!meta.deletionTimestamp) delete meta.deletionTimestamp;
   if (meta.deletionGracePeriodSeconds === undefined) delete meta.deletionGracePeriodSeconds;
   meta.name = old.metadata.name;

@@ -59,6 +59,7 @@ function managed(w: WriteContext, obj: KubeObject, old: KubeObject | undefined):
 /** Create `obj` (already type-checked, namespace set). `managedFieldsSet` when the caller (apply) computed them. */
 export async function writeCreate(w: WriteContext, obj: KubeObject, opts: { managedFieldsSet?: boolean } = {}): Promise<Result<KubeObject>> {
   prepareCreate(w.kind, obj, w.now);
+  w.kind.onCreate?.(obj);
   w.kind.defaults?.(obj);
   const valid = validate(w.kind, obj);
   if (!valid.ok) return valid;
@@ -74,6 +75,10 @@ export interface UpdateOptions {
   /** The resourceVersion the client based its change on; undefined for an unconditional write. */
   expectedRv?: number;
   managedFieldsSet?: boolean;
+  /** Internal writes that change only server-owned fields (binding) skip the kind's update rules. */
+  trusted?: boolean;
+  /** The delete path: the candidate's deletionTimestamp and grace period are the new ones. */
+  deletion?: boolean;
 }
 
 /**
@@ -84,15 +89,19 @@ export async function writeUpdate(w: WriteContext, old: KubeObject, candidate: K
   const name = old.metadata.name ?? "";
   const oldRv = Number(old.metadata.resourceVersion);
   if (opts.expectedRv !== undefined && opts.expectedRv !== oldRv) return { ok: false, error: conflict(w.kind.plural, w.kind.group, name) };
-  const prepared = prepareUpdate(w.kind, candidate, old, w.subresource);
+  const prepared = prepareUpdate(w.kind, candidate, old, w.subresource, opts.deletion ?? false);
   if (!prepared.ok) return prepared;
   const obj = prepared.value;
   w.kind.defaults?.(obj);
-  const valid = validate(w.kind, obj, old);
-  if (!valid.ok) return valid;
+  if (!opts.trusted) {
+    const valid = validate(w.kind, obj, old);
+    if (!valid.ok) return valid;
+  }
   const final = opts.managedFieldsSet ? obj : managed(w, obj, old);
   if (w.dryRun) return { ok: true, value: { ...final, metadata: { ...final.metadata, resourceVersion: old.metadata.resourceVersion } } };
-  const finished = final.metadata.deletionTimestamp && (final.metadata.finalizers ?? []).length === 0;
+  // Once the last finalizer of a deleting object goes, so does the object (unless a pod's agent still has to stop it).
+  const m = final.metadata;
+  const finished = m.deletionTimestamp && (m.finalizers ?? []).length === 0 && !((m.deletionGracePeriodSeconds ?? 0) > 0);
   const outcome = finished ? await w.store.delete(w.resource, final, oldRv) : await w.store.update(w.resource, final, oldRv, projection(w.kind, old));
   if (outcome.ok) return { ok: true, value: outcome.object };
   return { ok: false, error: outcomeError(w, name, old.metadata.namespace, outcome) };

@@ -1,0 +1,58 @@
+// Pod subresources: binding (how the scheduler assigns a node) and log.
+import type { KubeObject } from "../../apis/types";
+import { isPlainObject } from "../../util/json";
+import type { Ctx } from "../context";
+import { timestamp } from "../objectmeta";
+import type { Target } from "../paths";
+import { readBody } from "../request";
+import { sendError } from "../respond";
+import { badRequest, conflict, serviceUnavailable } from "../status";
+import { writeUpdate } from "../writes";
+import { getObject } from "./read";
+import { writeContext } from "./write";
+
+interface PodCondition {
+  type: string;
+  status: string;
+  lastProbeTime?: string | null;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+/** Set PodScheduled=True, replacing an earlier condition of that type. */
+export function scheduledCondition(pod: KubeObject, now: number): KubeObject {
+  const status = (pod.status ?? {}) as { conditions?: PodCondition[] };
+  const conditions = (status.conditions ?? []).filter((c) => c.type !== "PodScheduled");
+  conditions.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: timestamp(now) });
+  return { ...pod, status: { ...status, conditions } };
+}
+
+export async function bind(c: Ctx, t: Target): Promise<Response> {
+  const body = await readBody(c);
+  if (!body.ok) return sendError(c, body.error);
+  const b = body.value;
+  const target = isPlainObject(b) && isPlainObject(b.target) ? b.target : undefined;
+  if (!target || typeof target.name !== "string" || !target.name) return sendError(c, badRequest("Binding target.name is required"));
+  if (target.kind !== undefined && target.kind !== "Node") return sendError(c, badRequest(`Binding target kind must be Node, got ${String(target.kind)}`));
+  const pod = await getObject(c, t);
+  if (!pod.ok) return sendError(c, pod.error);
+  const spec = pod.value.spec as { nodeName?: string };
+  if (pod.value.metadata.deletionTimestamp) return sendError(c, conflict("pods", "", t.name ?? "", `pod ${t.name} is being deleted, cannot be assigned to a host`));
+  if (spec.nodeName) return sendError(c, conflict("pods", "", t.name ?? "", `pod ${t.name} is already assigned to node "${spec.nodeName}"`));
+  const now = c.get("now")();
+  const bound = scheduledCondition({ ...pod.value, spec: { ...spec, nodeName: target.name } }, now);
+  const w = { ...writeContext(c, t, { dryRun: false, fieldManager: "kube-scheduler", fieldValidation: "Ignore", force: false }) };
+  const written = await writeUpdate(w, pod.value, bound, { trusted: true, expectedRv: Number(pod.value.metadata.resourceVersion) });
+  if (!written.ok) return sendError(c, written.error);
+  return c.json({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 }, 201);
+}
+
+export async function log(c: Ctx, t: Target): Promise<Response> {
+  const pod = await getObject(c, t);
+  if (!pod.ok) return sendError(c, pod.error);
+  const spec = pod.value.spec as { nodeName?: string };
+  if (!spec.nodeName) return sendError(c, badRequest(`pod ${t.name} does not have a host assigned`));
+  // The agent's tunnel that carries logs arrives with the agent ([3 of 6]).
+  return sendError(c, serviceUnavailable(`no agent connection to node "${spec.nodeName}"`));
+}

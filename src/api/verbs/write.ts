@@ -1,0 +1,77 @@
+// create (POST) and update (PUT), including the status and scale subresources.
+import type { KubeObject } from "../../apis/types";
+import { checkObject, type FieldValidation } from "../admission";
+import type { Ctx } from "../context";
+import { readBody, writeOptions, type WriteOptions } from "../request";
+import type { Target } from "../paths";
+import { sendError, sendObject } from "../respond";
+import { fromScale, toScale, checkScale } from "../scale";
+import { badRequest, type Result } from "../status";
+import { writeCreate, writeUpdate, type WriteContext } from "../writes";
+import { getObject } from "./read";
+
+export function writeContext(c: Ctx, t: Target, opts: WriteOptions): WriteContext {
+  return {
+    store: c.get("store"),
+    kind: t.kind,
+    resource: t.resource,
+    now: c.get("now")(),
+    dryRun: opts.dryRun,
+    fieldManager: opts.fieldManager,
+    subresource: t.subresource,
+  };
+}
+
+/** Type-check a decoded object and put it in the request's namespace. */
+export function admit(c: Ctx, t: Target, body: unknown, fieldValidation: FieldValidation): Result<KubeObject> {
+  const checked = checkObject(t.kind, body, fieldValidation);
+  if (!checked.ok) return checked;
+  c.get("warnings").push(...checked.value.warnings);
+  const obj = checked.value.object;
+  if (!t.kind.namespaced) {
+    delete obj.metadata.namespace;
+  } else if (!obj.metadata.namespace) {
+    obj.metadata.namespace = t.namespace;
+  } else if (t.namespace !== undefined && obj.metadata.namespace !== t.namespace) {
+    return { ok: false, error: badRequest("the namespace of the provided object does not match the namespace sent on the request") };
+  }
+  return { ok: true, value: obj };
+}
+
+export async function create(c: Ctx, t: Target): Promise<Response> {
+  const opts = writeOptions(c);
+  if (!opts.ok) return sendError(c, opts.error);
+  if (t.kind.namespaced && t.namespace === undefined) return sendError(c, badRequest("the namespace of the object must be given in the request path"));
+  const body = await readBody(c);
+  if (!body.ok) return sendError(c, body.error);
+  const obj = admit(c, t, body.value, opts.value.fieldValidation);
+  if (!obj.ok) return sendError(c, obj.error);
+  const created = await writeCreate(writeContext(c, t, opts.value), obj.value);
+  return created.ok ? sendObject(c, t.kind, created.value, 201) : sendError(c, created.error);
+}
+
+export async function update(c: Ctx, t: Target): Promise<Response> {
+  const opts = writeOptions(c);
+  if (!opts.ok) return sendError(c, opts.error);
+  const body = await readBody(c);
+  if (!body.ok) return sendError(c, body.error);
+  const old = await getObject(c, t);
+  if (!old.ok) return sendError(c, old.error);
+  if (t.subresource === "scale") return updateScale(c, t, old.value, body.value, opts.value);
+  const obj = admit(c, t, body.value, opts.value.fieldValidation);
+  if (!obj.ok) return sendError(c, obj.error);
+  if (obj.value.metadata.name !== t.name) {
+    return sendError(c, badRequest(`the name of the object (${obj.value.metadata.name ?? ""}) does not match the name on the URL (${t.name ?? ""})`));
+  }
+  const rv = obj.value.metadata.resourceVersion;
+  const updated = await writeUpdate(writeContext(c, t, opts.value), old.value, obj.value, { expectedRv: rv ? Number(rv) : undefined });
+  return updated.ok ? sendObject(c, t.kind, updated.value) : sendError(c, updated.error);
+}
+
+async function updateScale(c: Ctx, t: Target, old: KubeObject, body: unknown, opts: WriteOptions): Promise<Response> {
+  const scale = checkScale(body);
+  if (!scale.ok) return sendError(c, scale.error);
+  const rv = scale.value.metadata.resourceVersion;
+  const updated = await writeUpdate(writeContext(c, t, opts), old, fromScale(t.kind, old, scale.value), { expectedRv: rv ? Number(rv) : undefined });
+  return updated.ok ? c.json(toScale(t.kind, updated.value)) : sendError(c, updated.error);
+}
