@@ -36,7 +36,9 @@ export async function startControlPlane({ port, stateDir, log }: ControlPlaneOpt
   const persistDir = join(dir, "wrangler");
   await mkdir(dir, { recursive: true });
   const env = wranglerEnv(join(dir, "logs"));
-  const wranglerLine = (line: string): void => log(`wrangler | ${line}`);
+  const wranglerLine = (line: string): void => {
+    if (line.trim()) log(`wrangler | ${line}`);
+  };
 
   log(`applying D1 migrations to ${persistDir}`);
   await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], {

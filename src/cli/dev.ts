@@ -46,11 +46,13 @@ export async function dev(argv: string[]): Promise<number> {
   running.push({ name: "control plane", stop: () => controlPlane.stop() });
   printNextSteps(controlPlane, log);
 
+  let stopping = false;
   const crashed = controlPlane.exited.then((code) => {
-    log(`wrangler dev exited unexpectedly (${code})`);
+    if (!stopping) log(`wrangler dev exited unexpectedly (${code})`);
     return 1;
   });
   const code = await Promise.race([stopped, crashed]);
+  stopping = true;
   await stopAll(running, log);
   return code;
 }

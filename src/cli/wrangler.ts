@@ -15,15 +15,12 @@ export const WRANGLER_BIN = join(dirname(wranglerPackage), "bin", "wrangler.js")
 
 /** The environment for every wrangler process: no network look-ups, no telemetry, logs kept in the state folder. */
 export function wranglerEnv(logDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
+  return {
     ...process.env,
     CLOUDFLARE_CF_FETCH_ENABLED: "false",
     WRANGLER_SEND_METRICS: "false",
     WRANGLER_LOG_PATH: logDir,
   };
-  // wrangler colours its output even into a pipe; keep colour only when we print to a terminal.
-  if (!process.stdout.isTTY) env.FORCE_COLOR = "0";
-  return env;
 }
 
 export interface RunOptions {
