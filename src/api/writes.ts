@@ -5,7 +5,7 @@ import type { KindDef, KubeObject } from "../apis/types";
 import { updateManagedFields } from "./patch/managedfields";
 import type { Store, WriteOutcome } from "../store/store";
 import { validate } from "./admission";
-import { prepareCreate, prepareUpdate } from "./objectmeta";
+import { prepareCreate, prepareUpdate, timestamp } from "./objectmeta";
 import { alreadyExists, conflict, forbidden, notFound, type ApiError, type Result } from "./status";
 import { projection } from "./selection";
 
@@ -71,6 +71,17 @@ export async function writeCreate(w: WriteContext, obj: KubeObject, opts: { mana
   return { ok: false, error: outcome.why === "namespace" ? await explainNamespace(w.store, final.metadata.namespace ?? "", err) : err };
 }
 
+export type Propagation = "Orphan" | "Background" | "Foreground";
+
+export interface DeleteOptions {
+  propagationPolicy: Propagation;
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export const ORPHAN_FINALIZER = "orphan";
+export const FOREGROUND_FINALIZER = "foregroundDeletion";
+
 export interface UpdateOptions {
   /** The resourceVersion the client based its change on; undefined for an unconditional write. */
   expectedRv?: number;
@@ -106,3 +117,52 @@ export async function writeUpdate(w: WriteContext, old: KubeObject, candidate: K
   if (outcome.ok) return { ok: true, value: outcome.object };
   return { ok: false, error: outcomeError(w, name, old.metadata.namespace, outcome) };
 }
+
+function preconditionFailure(obj: KubeObject, p: DeleteOptions["preconditions"]): string | undefined {
+  if (p?.uid && p.uid !== obj.metadata.uid) return `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${obj.metadata.uid}`;
+  if (p?.resourceVersion && p.resourceVersion !== obj.metadata.resourceVersion) {
+    return `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`;
+  }
+  return undefined;
+}
+
+/** A pod that runs on a node stops gracefully: its agent kills it and then removes the object. */
+function gracefulSeconds(obj: KubeObject, opts: DeleteOptions): number {
+  if (obj.kind !== "Pod" || obj.apiVersion !== "v1") return 0;
+  const spec = obj.spec as { nodeName?: string; terminationGracePeriodSeconds?: number };
+  const status = obj.status as { phase?: string } | undefined;
+  if (!spec.nodeName || status?.phase === "Succeeded" || status?.phase === "Failed") return 0;
+  return opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
+}
+
+/** The object as it is after the request: updated with a deletionTimestamp, or gone. */
+/**
+ * Delete: finalizers (the object's own, plus orphan/foregroundDeletion from the propagation
+ * policy) turn it into setting deletionTimestamp; a pod on a node is stopped gracefully by its
+ * agent first. Anything else is removed at once; the garbage collector sees dependents follow.
+ */
+export async function writeDelete(w: WriteContext, obj: KubeObject, opts: DeleteOptions): Promise<Result<KubeObject>> {
+  const failed = preconditionFailure(obj, opts.preconditions);
+  if (failed) return { ok: false, error: conflict(w.kind.plural, w.kind.group, obj.metadata.name ?? "", failed) };
+  const finalizers = [...(obj.metadata.finalizers ?? [])];
+  const policyFinalizer = opts.propagationPolicy === "Orphan" ? ORPHAN_FINALIZER : opts.propagationPolicy === "Foreground" ? FOREGROUND_FINALIZER : undefined;
+  if (policyFinalizer && !finalizers.includes(policyFinalizer) && !obj.metadata.deletionTimestamp) finalizers.push(policyFinalizer);
+  const grace = gracefulSeconds(obj, opts);
+  const now = w.now;
+  if (finalizers.length || grace > 0) {
+    const meta = { ...obj.metadata, finalizers: finalizers.length ? finalizers : undefined };
+    const currentGrace = obj.metadata.deletionGracePeriodSeconds;
+    if (!obj.metadata.deletionTimestamp || (grace > 0 && (currentGrace === undefined || grace < currentGrace))) {
+      meta.deletionTimestamp = timestamp(now + grace * 1000);
+      meta.deletionGracePeriodSeconds = grace;
+    }
+    if (!meta.finalizers) delete meta.finalizers;
+    if (meta.deletionTimestamp === obj.metadata.deletionTimestamp && meta.finalizers === obj.metadata.finalizers) return { ok: true, value: obj };
+    return writeUpdate(w, obj, { ...obj, metadata: meta }, { trusted: true, deletion: true, expectedRv: Number(obj.metadata.resourceVersion) });
+  }
+  if (w.dryRun) return { ok: true, value: obj };
+  const outcome = await w.store.delete(w.resource, obj, Number(obj.metadata.resourceVersion));
+  if (outcome.ok) return { ok: true, value: outcome.object };
+  return { ok: false, error: outcomeError(w, obj.metadata.name ?? "", obj.metadata.namespace, outcome) };
+}
+

@@ -1,0 +1,34 @@
+// The contract between controllers' decision logic and the reconciler that carries it out.
+// A controller is `decide(observed, now) → Decision`: plain data in, plain data out, no I/O.
+import type { KubeObject } from "../apis/types";
+
+/** Which collection an action writes: the registry's store key, e.g. "pods", "apps/replicasets". */
+export type ResourceKey = string;
+
+export type Action =
+  /** Create; `object.metadata.generateName` is honoured. */
+  | { type: "create"; resource: ResourceKey; object: KubeObject }
+  /** Replace the whole object (spec and metadata); conditional on object.metadata.resourceVersion. */
+  | { type: "update"; resource: ResourceKey; object: KubeObject }
+  /** Replace status only (the status subresource); conditional on object.metadata.resourceVersion. */
+  | { type: "updateStatus"; resource: ResourceKey; object: KubeObject }
+  /** Delete; `uid` makes it a precondition so a replaced object of the same name is never hit. */
+  | {
+      type: "delete";
+      resource: ResourceKey;
+      namespace: string;
+      name: string;
+      uid?: string;
+      propagationPolicy?: "Orphan" | "Background" | "Foreground";
+      gracePeriodSeconds?: number;
+    }
+  /** Record an Event about `about` (type Normal/Warning, reason, message), aggregated like Kubernetes'. */
+  | { type: "event"; about: KubeObject; eventType: "Normal" | "Warning"; reason: string; message: string };
+
+export interface Decision {
+  actions: Action[];
+  /** Reconcile again after this many ms even if nothing changes (deadlines, minReadySeconds, backoff). */
+  requeueAfterMs?: number;
+}
+
+export const NOTHING: Decision = { actions: [] };

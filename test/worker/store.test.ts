@@ -1,0 +1,73 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { KubeObject } from "../../src/apis/types";
+import { Store } from "../../src/store/store";
+
+function configMap(name: string, namespace = "default", data: Record<string, string> = {}): KubeObject {
+  return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace, uid: crypto.randomUUID() }, data };
+}
+
+const ns = (name: string): KubeObject => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, uid: crypto.randomUUID() } });
+const noPrev = { labels: {}, fields: {} };
+
+describe("store", () => {
+  const store = new Store(env.DB);
+
+  it("creates only inside an existing namespace, once", async () => {
+    expect((await store.create("configmaps", configMap("a", "store-ns"))).ok).toBe(false);
+    expect((await store.create("namespaces", ns("store-ns"))).ok).toBe(true);
+    const first = await store.create("configmaps", configMap("a", "store-ns"));
+    expect(first.ok).toBe(true);
+    const again = await store.create("configmaps", configMap("a", "store-ns"));
+    expect(again).toMatchObject({ ok: false, why: "exists" });
+  });
+
+  it("updates conditionally on the resourceVersion and bumps it", async () => {
+    await store.create("namespaces", ns("upd"));
+    const created = await store.create("configmaps", configMap("b", "upd"));
+    if (!created.ok) throw new Error("create failed");
+    const updated = await store.update("configmaps", configMap("b", "upd", { k: "v" }), created.rv, noPrev);
+    expect(updated.ok).toBe(true);
+    if (!updated.ok) return;
+    expect(updated.rv).toBeGreaterThan(created.rv);
+    const stale = await store.update("configmaps", configMap("b", "upd", { k: "lost" }), created.rv, noPrev);
+    expect(stale).toMatchObject({ ok: false, why: "conflict" });
+    const read = await store.get({ resource: "configmaps", namespace: "upd", name: "b" });
+    expect(read?.data).toEqual({ k: "v" });
+    expect(read?.metadata.resourceVersion).toBe(String(updated.rv));
+  });
+
+  it("logs every change in revision order and deletes conditionally", async () => {
+    await store.create("namespaces", ns("log"));
+    const start = await store.revision();
+    const c = await store.create("configmaps", configMap("c", "log"));
+    if (!c.ok) throw new Error("create failed");
+    expect((await store.delete("configmaps", c.object, c.rv - 1)).ok).toBe(false);
+    const d = await store.delete("configmaps", c.object, c.rv);
+    expect(d.ok).toBe(true);
+    const { changes } = await store.changes("configmaps", start, 100);
+    expect(changes.map((x) => [x.type, x.object.metadata.name])).toEqual([
+      ["ADDED", "c"],
+      ["DELETED", "c"],
+    ]);
+    expect(await store.get({ resource: "configmaps", namespace: "log", name: "c" })).toBeUndefined();
+  });
+
+  it("lists in pages with a consistent revision", async () => {
+    await store.create("namespaces", ns("page"));
+    for (let i = 0; i < 5; i++) await store.create("configmaps", configMap(`p${i}`, "page"));
+    const first = await store.list({ resource: "configmaps", namespace: "page", limit: 2 });
+    expect(first.items.map((o) => o.metadata.name)).toEqual(["p0", "p1"]);
+    const second = await store.list({ resource: "configmaps", namespace: "page", limit: 10, after: first.next });
+    expect(second.items.map((o) => o.metadata.name)).toEqual(["p2", "p3", "p4"]);
+    expect(second.next).toBeUndefined();
+  });
+
+  it("compacts old revisions but keeps the newest", async () => {
+    const head = await store.revision();
+    const compacted = await new Store(env.DB, { now: () => Date.now() + 3600_000 }).compact(60_000, 2);
+    expect(compacted).toBe(head - 2);
+    const { changes } = await store.changes("configmaps", 0, 1000);
+    expect(changes.every((c) => c.rv > compacted)).toBe(true);
+  });
+});
