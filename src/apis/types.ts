@@ -100,6 +100,10 @@ export interface KindDef {
   defaults?(obj: KubeObject): void;
   /** Runs once the server has set uid and creationTimestamp on create (e.g. a Job's generated selector). */
   onCreate?(obj: KubeObject): void;
+  /** Runs when deletion of an object starts (deletionTimestamp set), e.g. a Namespace goes Terminating. */
+  beginDelete?(obj: KubeObject): void;
+  /** Kind-specific finalization still pending besides metadata.finalizers (a Namespace's spec.finalizers). */
+  blocksDeletion?(obj: KubeObject): boolean;
   /** Semantic checks zod cannot express. `old` is set on update, for immutable fields. */
   validate?(obj: KubeObject, old?: KubeObject): FieldCause[];
   /** Columns for Table output, in kubectl's order (NAME is added first by the server for every kind). */
