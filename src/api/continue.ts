@@ -34,7 +34,7 @@ function decodeFields(value: string): Step<ContinueToken> {
   if (!bytes.ok) return { ok: false, message: `${INVALID}: ${bytes.message}` };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.value));
+    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes.value));
   } catch (e) {
     // JSON.parse and the strict UTF-8 decoder are the only throwing APIs here; their text is the reason.
     return { ok: false, message: `${INVALID}: ${(e as Error).message}` };
