@@ -1,9 +1,11 @@
 // The Worker's bindings, declared once (wrangler.toml) and typed here for every module.
 import type { WatchHub } from "./store/watchhub";
+import type { Reconciler } from "./controllers/reconciler";
 
 export interface Env {
   DB: D1Database;
   WATCH_HUB: DurableObjectNamespace<WatchHub>;
+  RECONCILER: DurableObjectNamespace<Reconciler>;
   /** Comma-separated admin bearer tokens (a Worker secret in production). */
   ADMIN_TOKENS: string;
   COMPACTION_WINDOW_SECONDS?: string;

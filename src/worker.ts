@@ -5,6 +5,7 @@ import type { Env } from "./env";
 import { runCron } from "./cron";
 
 export { WatchHub } from "./store/watchhub";
+export { Reconciler } from "./controllers/reconciler";
 
 const app = createApp();
 

@@ -1,7 +1,6 @@
 // The Hono application: health, version, discovery, OpenAPI and the resource routes.
 import { Hono } from "hono";
-import type { Env } from "../env";
-import { Store } from "../store/store";
+import { makeStore } from "../wiring";
 import { adminTokens, bearerTokens } from "./auth";
 import type { AppEnv, Ctx } from "./context";
 import { mountDiscovery } from "./routes/discovery";
@@ -29,16 +28,6 @@ export const VERSION_INFO = {
   compiler: "workerd",
   platform: "cloudflare/workers",
 };
-
-/** The store for a request: commits wake the resource's watch hub after the response. */
-function storeFor(env: Env, waitUntil: (p: Promise<unknown>) => void): Store {
-  return new Store(env.DB, {
-    onCommit: (resource, rv) => {
-      const hub = env.WATCH_HUB.get(env.WATCH_HUB.idFromName(resource));
-      waitUntil(hub.notify(rv));
-    },
-  });
-}
 
 function isWatch(c: Ctx): boolean {
   const w = c.req.query("watch");
@@ -113,7 +102,7 @@ export function createApp(): Hono<AppEnv> {
 
   app.use("*", bearerTokens({ tokens: adminTokens }));
   app.use("*", async (c, next) => {
-    c.set("store", storeFor(c.env, (p) => c.executionCtx.waitUntil(p)));
+    c.set("store", makeStore(c.env, (p) => c.executionCtx.waitUntil(p)));
     c.set("now", Date.now);
     c.set("warnings", []);
     await ensureBootstrap(c.get("store"));

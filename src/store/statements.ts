@@ -153,8 +153,24 @@ export function selectChanges(db: Db, resource: string, afterId: number, limit: 
     .limit(limit);
 }
 
+/** The objects that name `ownerUid` in their ownerReferences, through the owner index. */
 export function selectOwned(db: Db, ownerUid: string) {
-  return db.select().from(owners).where(eq(owners.ownerUid, ownerUid));
+  return db
+    .select({ resource: objects.resource, namespace: objects.namespace, name: objects.name, uid: objects.uid, rv: objects.rv, nodeName: objects.nodeName, data: objects.data })
+    .from(owners)
+    .innerJoin(objects, and(eq(owners.resource, objects.resource), eq(owners.namespace, objects.namespace), eq(owners.name, objects.name)))
+    .where(eq(owners.ownerUid, ownerUid));
+}
+
+/** Everything in a namespace, across kinds, through the namespace index. */
+export function selectInNamespace(db: Db, namespace: string, limit: number) {
+  return db.select().from(objects).where(eq(objects.namespace, namespace)).limit(limit);
+}
+
+/** Owner uids that no object has any more: dependents left behind by a lost trigger. */
+export function selectDanglingOwners(db: Db, limit: number) {
+  return db.all<{ ownerUid: string }>(sql`SELECT DISTINCT ${owners.ownerUid} AS ownerUid FROM ${owners}
+    WHERE NOT EXISTS (SELECT 1 FROM ${objects} WHERE ${objects.uid} = ${owners.ownerUid}) LIMIT ${limit}`);
 }
 
 /**

@@ -32,9 +32,16 @@ export interface Change {
   prev?: SelectorProjection;
 }
 
+export interface Commit {
+  resource: string;
+  rv: number;
+  type: ChangeRow["type"];
+  object: KubeObject;
+}
+
 export interface StoreOptions {
-  /** Called after every commit, with the resource and the revision written. */
-  onCommit?: (resource: string, rv: number) => void;
+  /** Called after every commit with what was written. */
+  onCommit?: (commit: Commit) => void;
   now?: () => number;
 }
 
@@ -70,7 +77,7 @@ export function keyOf(resource: string, obj: KubeObject): ObjectKey {
 
 export class Store {
   readonly db: Db;
-  private readonly onCommit: (resource: string, rv: number) => void;
+  private readonly onCommit: (commit: Commit) => void;
   private readonly now: () => number;
 
   constructor(d1: D1Database, options: StoreOptions = {}) {
@@ -95,7 +102,7 @@ export class Store {
       ...q.replaceOwners(this.db, key, ownerUids(obj)),
     ]);
     const rv = change[0]?.id;
-    if (rv !== undefined) return this.committed(resource, obj, rv);
+    if (rv !== undefined) return this.committed(resource, obj, rv, "ADDED");
     const current = await this.get(key);
     return { ok: false, why: current ? "exists" : "namespace", current };
   }
@@ -110,7 +117,7 @@ export class Store {
       ...q.replaceOwners(this.db, key, ownerUids(obj)),
     ]);
     const rv = change[0]?.id;
-    if (rv !== undefined) return this.committed(resource, obj, rv);
+    if (rv !== undefined) return this.committed(resource, obj, rv, "MODIFIED");
     return this.lost(key);
   }
 
@@ -123,13 +130,14 @@ export class Store {
       q.dropOwners(this.db, key),
     ]);
     const rv = change[0]?.id;
-    if (rv !== undefined) return this.committed(resource, last, rv);
+    if (rv !== undefined) return this.committed(resource, last, rv, "DELETED");
     return this.lost(key);
   }
 
-  private committed(resource: string, obj: KubeObject, rv: number): WriteOutcome {
-    this.onCommit(resource, rv);
-    return { ok: true, rv, object: { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } } };
+  private committed(resource: string, obj: KubeObject, rv: number, type: ChangeRow["type"]): WriteOutcome {
+    const object = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
+    this.onCommit({ resource, rv, type, object });
+    return { ok: true, rv, object };
   }
 
   private async lost(key: ObjectKey): Promise<WriteOutcome> {
@@ -179,8 +187,20 @@ export class Store {
     return { changes, rv, compacted: compacted[0] ? Number(compacted[0].value) : 0 };
   }
 
-  async owned(ownerUid: string): Promise<ObjectKey[]> {
-    return q.selectOwned(this.db, ownerUid);
+  /** Objects whose ownerReferences name `ownerUid`, with the resource each is stored under. */
+  async owned(ownerUid: string): Promise<{ resource: string; object: KubeObject }[]> {
+    const rows = await q.selectOwned(this.db, ownerUid);
+    return rows.map((row) => ({ resource: row.resource, object: rowObject(row) }));
+  }
+
+  async inNamespace(namespace: string, limit: number): Promise<{ resource: string; object: KubeObject }[]> {
+    const rows = await q.selectInNamespace(this.db, namespace, limit);
+    return rows.map((row) => ({ resource: row.resource, object: rowObject(row) }));
+  }
+
+  async danglingOwners(limit: number): Promise<string[]> {
+    const rows = await q.selectDanglingOwners(this.db, limit);
+    return rows.map((r) => r.ownerUid);
   }
 
   async compact(windowMs: number, keep: number): Promise<number> {

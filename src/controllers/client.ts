@@ -1,0 +1,124 @@
+// How controllers read and write: straight to the store, but every write through the API's own
+// write paths (defaults, validation, conditional on resourceVersion), so that a controller's
+// change is versioned, watched and validated like anyone's.
+import type { KindDef, KubeObject } from "../apis/types";
+import { allKinds } from "../apis/registry";
+import { resourceKey } from "../api/paths";
+import { timestamp } from "../api/objectmeta";
+import type { ApiError, Result } from "../api/status";
+import { writeCreate, writeDelete, writeUpdate, type WriteContext } from "../api/writes";
+import type { Store } from "../store/store";
+import type { Action } from "./types";
+
+const kindsByResource = new Map(allKinds.map((k) => [resourceKey(k), k]));
+
+export function kindOf(resource: string): KindDef {
+  const kind = kindsByResource.get(resource);
+  if (!kind) throw new Error(`no kind is stored as ${resource}`);
+  return kind;
+}
+
+export class Client {
+  constructor(
+    readonly store: Store,
+    private readonly now: () => number,
+    /** The controller's name: its field manager and the source of its Events. */
+    readonly identity: string,
+  ) {}
+
+  private context(resource: string, subresource?: string): WriteContext {
+    return { store: this.store, kind: kindOf(resource), resource, now: this.now(), dryRun: false, fieldManager: this.identity, subresource };
+  }
+
+  get(resource: string, namespace: string, name: string): Promise<KubeObject | undefined> {
+    return this.store.get({ resource, namespace, name });
+  }
+
+  /** Every object of a resource in a namespace ("" for all or cluster-scoped). */
+  async list(resource: string, namespace?: string): Promise<KubeObject[]> {
+    const out: KubeObject[] = [];
+    let after: { namespace: string; name: string } | undefined;
+    do {
+      const page = await this.store.list({ resource, namespace, after, limit: 1000 });
+      out.push(...page.items);
+      after = page.next;
+    } while (after);
+    return out;
+  }
+
+  /** Carry out one action; a lost race is a failed Result, so the pass ends and is retried. */
+  async apply(action: Action): Promise<Result<KubeObject | undefined>> {
+    switch (action.type) {
+      case "create":
+        return writeCreate(this.context(action.resource), structuredClone(action.object));
+      case "update":
+      case "updateStatus": {
+        const m = action.object.metadata;
+        const current = await this.get(action.resource, m.namespace ?? "", m.name ?? "");
+        if (!current) return { ok: true, value: undefined };
+        const w = this.context(action.resource, action.type === "updateStatus" ? "status" : undefined);
+        return writeUpdate(w, current, structuredClone(action.object), { expectedRv: m.resourceVersion ? Number(m.resourceVersion) : undefined });
+      }
+      case "delete": {
+        const current = await this.get(action.resource, action.namespace, action.name);
+        if (!current || (action.uid && current.metadata.uid !== action.uid)) return { ok: true, value: undefined };
+        return writeDelete(this.context(action.resource), current, {
+          propagationPolicy: action.propagationPolicy ?? "Background",
+          gracePeriodSeconds: action.gracePeriodSeconds,
+          preconditions: action.uid ? { uid: action.uid } : undefined,
+        });
+      }
+      case "event":
+        return this.recordEvent(action);
+    }
+  }
+
+  /** Apply actions in order, stopping at the first failure. */
+  async applyAll(actions: Action[]): Promise<ApiError | undefined> {
+    for (const action of actions) {
+      const result = await this.apply(action);
+      if (!result.ok && result.error.reason !== "NotFound") return result.error;
+    }
+    return undefined;
+  }
+
+  /** Events are aggregated as Kubernetes' correlator does: the same reason and message bump a count. */
+  private async recordEvent(action: Extract<Action, { type: "event" }>): Promise<Result<KubeObject | undefined>> {
+    const about = action.about;
+    const m = about.metadata;
+    const namespace = m.namespace || "default";
+    const name = `${m.name}.${eventSuffix(`${m.uid}/${action.eventType}/${action.reason}/${action.message}`)}`;
+    const now = timestamp(this.now());
+    const existing = await this.get("events", namespace, name);
+    if (existing) {
+      const count = ((existing.count as number | undefined) ?? 1) + 1;
+      return this.apply({ type: "update", resource: "events", object: { ...existing, count, lastTimestamp: now } });
+    }
+    const event: KubeObject = {
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name, namespace },
+      involvedObject: { apiVersion: about.apiVersion, kind: about.kind, name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion },
+      reason: action.reason,
+      message: action.message,
+      type: action.eventType,
+      source: { component: this.identity },
+      reportingComponent: this.identity,
+      reportingInstance: this.identity,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+    };
+    return this.apply({ type: "create", resource: "events", object: event });
+  }
+}
+
+/** A short stable hex suffix (FNV-1a 32) so one story keeps one Event object. */
+function eventSuffix(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
+}

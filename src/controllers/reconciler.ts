@@ -1,0 +1,74 @@
+// The reconciler Durable Object: one per controlled object. At most one pass runs at a time;
+// triggers during a pass coalesce into one more pass; failures back off exponentially (5 ms
+// doubling to 1,000 s, client-go's default) and requeues are alarms. A converged object sets no
+// alarm and writes nothing.
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env";
+import { makeStore } from "../wiring";
+import { Client } from "./client";
+import { CONTROLLERS } from "./registry";
+import { reconcileOnce } from "./reconcile";
+import type { ReconcileTarget } from "./targets";
+
+const BASE_BACKOFF_MS = 5;
+const MAX_BACKOFF_MS = 1_000_000;
+
+export function backoffMs(failures: number): number {
+  return Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.max(0, failures - 1));
+}
+
+export class Reconciler extends DurableObject<Env> {
+  private target?: ReconcileTarget;
+  private dirty = false;
+  private running?: Promise<void>;
+  private failures = 0;
+  /** Passes run, for tests and benchmarks. */
+  private passes = 0;
+
+  /** Something this object depends on changed. Resolves when the pass it caused has run. */
+  async trigger(target: ReconcileTarget): Promise<void> {
+    this.target = target;
+    this.dirty = true;
+    this.running ??= this.run().finally(() => {
+      this.running = undefined;
+    });
+    await this.running;
+  }
+
+  async stats(): Promise<{ passes: number; failures: number; alarm: number | null }> {
+    return { passes: this.passes, failures: this.failures, alarm: await this.ctx.storage.getAlarm() };
+  }
+
+  private async run(): Promise<void> {
+    while (this.dirty && this.target) {
+      this.dirty = false;
+      this.passes++;
+      const client = new Client(makeStore(this.env, (p) => this.ctx.waitUntil(p)), Date.now, "edgeplane-controller-manager");
+      let next: number | undefined;
+      try {
+        const result = await reconcileOnce(client, this.target, CONTROLLERS);
+        if (result.error) throw new Error(result.error.message);
+        this.failures = 0;
+        next = result.requeueAfterMs;
+      } catch (err) {
+        this.failures++;
+        next = backoffMs(this.failures);
+        console.warn(`reconcile ${JSON.stringify(this.target)} failed (${this.failures}):`, err instanceof Error ? err.message : err);
+      }
+      if (next !== undefined) await this.requeue(next);
+    }
+  }
+
+  private async requeue(afterMs: number): Promise<void> {
+    const at = Date.now() + afterMs;
+    const current = await this.ctx.storage.getAlarm();
+    if (current !== null && current <= at) return;
+    await this.ctx.storage.put("target", this.target);
+    await this.ctx.storage.setAlarm(at);
+  }
+
+  override async alarm(): Promise<void> {
+    const target = this.target ?? (await this.ctx.storage.get<ReconcileTarget>("target"));
+    if (target) await this.trigger(target);
+  }
+}

@@ -1,0 +1,50 @@
+// Which reconcilers a commit wakes: the object itself when a controller owns its kind or it is
+// being finalized, its owners (they count their dependents), and, when it is gone, the
+// collection of its dependents. Pure: the wiring turns targets into Durable Object calls.
+import type { KubeObject } from "../apis/types";
+import { kindByApiVersion } from "../apis/registry";
+import { resourceKey } from "../api/paths";
+import type { Commit } from "../store/store";
+import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from "../api/writes";
+
+export type ReconcileTarget =
+  | { type: "object"; resource: string; namespace: string; name: string }
+  /** The dependents of an owner that is gone. */
+  | { type: "orphans"; uid: string };
+
+/** The Durable Object name of a target: one reconciler per object. */
+export function targetName(t: ReconcileTarget): string {
+  return t.type === "object" ? `${t.resource}/${t.namespace}/${t.name}` : `orphans/${t.uid}`;
+}
+
+/** Kinds whose objects never own anything and have no controller: their commits wake no one. */
+const INERT = new Set(["events", "events.k8s.io/events", "coordination.k8s.io/leases"]);
+
+function finalizing(obj: KubeObject): boolean {
+  if (!obj.metadata.deletionTimestamp) return false;
+  if (obj.kind === "Namespace") return true;
+  const f = obj.metadata.finalizers ?? [];
+  return f.includes(ORPHAN_FINALIZER) || f.includes(FOREGROUND_FINALIZER);
+}
+
+export function ownerTargets(obj: KubeObject): ReconcileTarget[] {
+  const out: ReconcileTarget[] = [];
+  for (const ref of obj.metadata.ownerReferences ?? []) {
+    const kind = kindByApiVersion(ref.apiVersion, ref.kind);
+    if (!kind) continue;
+    out.push({ type: "object", resource: resourceKey(kind), namespace: kind.namespaced ? (obj.metadata.namespace ?? "") : "", name: ref.name });
+  }
+  return out;
+}
+
+export function reconcileTargets(commit: Commit, controlled: (resource: string) => boolean): ReconcileTarget[] {
+  if (INERT.has(commit.resource)) return [];
+  const obj = commit.object;
+  const targets = ownerTargets(obj);
+  if (commit.type === "DELETED") {
+    if (obj.metadata.uid) targets.push({ type: "orphans", uid: obj.metadata.uid });
+  } else if (controlled(commit.resource) || finalizing(obj)) {
+    targets.push({ type: "object", resource: commit.resource, namespace: obj.metadata.namespace ?? "", name: obj.metadata.name ?? "" });
+  }
+  return targets;
+}
