@@ -47,8 +47,8 @@ function defaultJob(obj: KubeObject): void {
 /**
  * What Kubernetes does on create unless `spec.manualSelector` is true, once the Job has its uid:
  * label the pod template with the job's name and uid and select pods by the uid. Labels the user
- * already set are kept (validation then rejects conflicting ones). The API layer calls this
- * between assigning metadata.uid and validation.
+ * already set are kept (validation then rejects conflicting ones). It is the kind's `onCreate`
+ * hook, which the API layer runs once metadata.uid is set and before validation.
  */
 export function generateJobSelector(obj: KubeObject): void {
   const job = asJob(obj);
@@ -191,6 +191,7 @@ export const jobKind: KindDef = {
   schema: jobSchema,
   statusField: "status",
   defaults: defaultJob,
+  onCreate: generateJobSelector,
   validate: validateJob,
   columns: [
     { name: "Status", type: "string", description: "Status of the job.", cell: (obj) => jobStatusCell(asJob(obj)) },
