@@ -12,6 +12,6 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   async scheduled(controller, env, ctx) {
-    ctx.waitUntil(runCron(env, controller.scheduledTime));
+    ctx.waitUntil(runCron(env, controller.scheduledTime, (p) => ctx.waitUntil(p)));
   },
 } satisfies ExportedHandler<Env>;

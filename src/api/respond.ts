@@ -1,28 +1,20 @@
-// Output: objects and lists as JSON, YAML or meta.k8s.io Tables, as the Accept header asks.
+// Output: objects and lists as JSON or YAML, or converted to the meta.k8s.io Table or
+// PartialObjectMetadata the Accept header asks for.
 import { stringify } from "yaml";
 import type { KindDef, KubeObject } from "../apis/types";
 import type { Ctx } from "./context";
 import { apiVersionOf } from "./admission";
-import { parseAccept, toTable, type IncludeObject } from "./table";
+import { asPartialObjectMetadata, asPartialObjectMetadataList, parseAccept, parseIncludeObject, partialMismatch, toTable, type ListMeta, type Negotiated } from "./table";
 import { toStatus, type ApiError } from "./status";
-
-export interface ListMeta {
-  resourceVersion: string;
-  continue?: string;
-  remainingItemCount?: number;
-}
 
 function warningHeaders(c: Ctx): void {
   for (const w of c.get("warnings")) c.header("Warning", `299 - ${JSON.stringify(w)}`, { append: true });
 }
 
-function body(c: Ctx, value: unknown, code: number): Response {
+function encode(c: Ctx, value: unknown, code: number, n: Negotiated): Response {
   warningHeaders(c);
-  const accept = parseAccept(c.req.header("accept"));
-  if (accept.ok && accept.value.format === "yaml") {
-    return c.body(stringify(value), code as 200, { "content-type": "application/yaml" });
-  }
-  return c.json(value, code as 200);
+  const text = n.mediaType === "application/yaml" ? stringify(value) : JSON.stringify(value, null, n.pretty ? 2 : undefined);
+  return c.body(text, code as 200, { "content-type": n.contentType });
 }
 
 export function sendError(c: Ctx, err: ApiError): Response {
@@ -31,25 +23,30 @@ export function sendError(c: Ctx, err: ApiError): Response {
   return c.json(toStatus(err), err.code as 400);
 }
 
-function includeObject(c: Ctx): IncludeObject {
-  const v = c.req.query("includeObject");
-  return v === "None" || v === "Object" ? v : "Metadata";
+/** Encode an object or a list as negotiated; `items` set means a list. */
+function send(c: Ctx, kind: KindDef, objects: KubeObject[], listMeta: ListMeta | undefined, code: number): Response {
+  const negotiated = parseAccept(c.req.header("accept"));
+  if (!negotiated.ok) return sendError(c, negotiated.error);
+  const n = negotiated.value;
+  const mismatch = partialMismatch(n.as, listMeta !== undefined);
+  if (mismatch) return sendError(c, mismatch);
+  if (n.format === "table") {
+    const include = parseIncludeObject(c.req.query("includeObject"));
+    if (!include.ok) return sendError(c, include.error);
+    const meta = listMeta ?? { resourceVersion: objects[0]?.metadata.resourceVersion ?? "" };
+    return encode(c, toTable(kind, objects, { now: new Date(c.get("now")()), includeObject: include.value, listMeta: meta, version: n.version }), code, n);
+  }
+  if (n.format === "partial") {
+    return encode(c, listMeta ? asPartialObjectMetadataList(objects, listMeta, n.version) : asPartialObjectMetadata(objects[0], n.version), code, n);
+  }
+  if (!listMeta) return encode(c, objects[0], code, n);
+  return encode(c, { kind: kind.listKind, apiVersion: apiVersionOf(kind), metadata: listMeta, items: objects }, code, n);
 }
 
 export function sendObject(c: Ctx, kind: KindDef, obj: KubeObject, code = 200): Response {
-  const accept = parseAccept(c.req.header("accept"));
-  if (!accept.ok) return sendError(c, accept.error);
-  if (accept.value.format === "table") {
-    return body(c, toTable(kind, [obj], { now: new Date(c.get("now")()), includeObject: includeObject(c), listMeta: { resourceVersion: obj.metadata.resourceVersion ?? "" } }), code);
-  }
-  return body(c, obj, code);
+  return send(c, kind, [obj], undefined, code);
 }
 
 export function sendList(c: Ctx, kind: KindDef, items: KubeObject[], meta: ListMeta): Response {
-  const accept = parseAccept(c.req.header("accept"));
-  if (!accept.ok) return sendError(c, accept.error);
-  if (accept.value.format === "table") {
-    return body(c, toTable(kind, items, { now: new Date(c.get("now")()), includeObject: includeObject(c), listMeta: meta }), 200);
-  }
-  return body(c, { kind: kind.listKind, apiVersion: apiVersionOf(kind), metadata: meta, items }, 200);
+  return send(c, kind, items, meta, 200);
 }
