@@ -207,3 +207,17 @@ export function validateUnique<T>(items: readonly T[], keyOf: (item: T) => strin
     return [];
   });
 }
+
+/**
+ * The name rule of a kind stricter than the DNS subdomain rule every object's name is held to
+ * (Namespace and Node labels, Service DNS-1035 labels). Reported only when the subdomain rule
+ * passed, so a bad name is not described twice.
+ */
+export function validateStricterName(meta: ObjectMeta, rule: NameValidator, path = "metadata"): FieldCause[] {
+  const causes: FieldCause[] = [];
+  for (const [field, prefix] of [["name", false], ["generateName", true]] as const) {
+    const value = meta[field];
+    if (value && nameIsDnsSubdomain(value, prefix).length === 0) causes.push(...invalidEach(`${path}.${field}`, value, rule(value, prefix)));
+  }
+  return causes;
+}
