@@ -1,18 +1,8 @@
 // The apimachinery types every OpenAPI document refers to (ListMeta, Status, DeleteOptions, Patch,
 // WatchEvent, discovery types, autoscaling/v1 Scale), written as zod so the one converter turns
-// them into schemas, and the Kubernetes names of the shared schemas in src/apis/meta.ts, which
-// are recognised by identity so every kind refers to one ObjectMeta, one LabelSelector...
+// them into schemas.
 import { z } from "zod";
-import {
-  conditionSchema,
-  labelSelectorRequirementSchema,
-  labelSelectorSchema,
-  localObjectReferenceSchema,
-  managedFieldsEntrySchema,
-  objectMetaSchema,
-  objectReferenceSchema,
-  ownerReferenceSchema,
-} from "../../apis/meta";
+import { objectMetaSchema } from "../../apis/meta";
 import { META_V1, SCALE_GVK, type GroupVersionKind } from "./names";
 
 const text = (description: string) => z.string().optional().describe(description);
@@ -152,7 +142,6 @@ const scale = z
   .describe("Scale represents a scaling request for a resource.");
 
 const AUTOSCALING_V1 = "io.k8s.api.autoscaling.v1";
-const CORE_V1 = "io.k8s.api.core.v1";
 
 /** A builtin definition: the schema, its name, and the GVKs clients look it up by. */
 export interface Builtin {
@@ -181,18 +170,6 @@ export const BUILTINS: readonly Builtin[] = [
   { name: `${META_V1}.APIResource`, schema: apiResource, gvks: [] },
   { name: `${META_V1}.APIResourceList`, schema: apiResourceList, gvks: coreGvk("APIResourceList") },
   { name: `${AUTOSCALING_V1}.Scale`, schema: scale, gvks: [SCALE_GVK] },
-];
-
-/** Kubernetes' names for the shared schemas of src/apis/meta.ts. */
-export const WELL_KNOWN: readonly (readonly [z.ZodType, string])[] = [
-  [objectMetaSchema, `${META_V1}.ObjectMeta`],
-  [ownerReferenceSchema, `${META_V1}.OwnerReference`],
-  [managedFieldsEntrySchema, `${META_V1}.ManagedFieldsEntry`],
-  [labelSelectorSchema, `${META_V1}.LabelSelector`],
-  [labelSelectorRequirementSchema, `${META_V1}.LabelSelectorRequirement`],
-  [conditionSchema, `${META_V1}.Condition`],
-  [objectReferenceSchema, `${CORE_V1}.ObjectReference`],
-  [localObjectReferenceSchema, `${CORE_V1}.LocalObjectReference`],
 ];
 
 /** Names of the builtins the operations refer to. */

@@ -5,6 +5,7 @@
 import type { z } from "zod";
 import type { PatchMeta } from "../../apis/patchmeta";
 import type { SchemaCatalog } from "./catalog";
+import { INT_OR_STRING, QUANTITY } from "./names";
 import { isOptional, metaOf, numberFormat, stringFormat, unwrap, type Meta, type ZodCore, type ZodNode } from "./zodwalk";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -43,13 +44,38 @@ export function refTo(name: string, dialect: Dialect): JsonObject {
 }
 
 /**
- * An int-or-string field. v3 uses the form Kubernetes publishes for custom resources; Swagger 2.0
- * has no anyOf, so v2 uses the form of its built-in IntOrString.
+ * IntOrString and Quantity, named as Kubernetes names them. Its v3 forms have no `type`, so that
+ * kubectl explain shows `<IntOrString>`/`<Quantity>`; Swagger 2.0 has no oneOf, so v2 uses the
+ * string forms Kubernetes publishes there.
  */
-function intOrString(dialect: Dialect): JsonObject {
-  return dialect === "v3"
-    ? { "x-kubernetes-int-or-string": true, anyOf: [{ type: "integer" }, { type: "string" }] }
-    : { type: "string", format: "int-or-string" };
+const SCALARS: Record<string, Record<Dialect, JsonObject>> = {
+  [INT_OR_STRING]: {
+    v3: {
+      description: "IntOrString is a type that can hold an int32 or a string.",
+      format: "int-or-string",
+      oneOf: [{ type: "integer" }, { type: "string" }],
+      "x-kubernetes-int-or-string": true,
+    },
+    v2: { description: "IntOrString is a type that can hold an int32 or a string.", format: "int-or-string", type: "string" },
+  },
+  [QUANTITY]: {
+    v3: { description: "Quantity is a fixed-point number with an optional SI or binary suffix: 100m, 1Gi, 2.", oneOf: [{ type: "string" }, { type: "number" }] },
+    v2: { description: "Quantity is a fixed-point number with an optional SI or binary suffix: 100m, 1Gi, 2.", type: "string" },
+  },
+};
+
+export function scalarDefinitions(dialect: Dialect): [string, JsonObject][] {
+  return Object.entries(SCALARS).map(([name, forms]) => [name, forms[dialect]]);
+}
+
+/** A number-or-string union: an IntOrString when the number is an integer, else a Quantity. */
+function scalarOf(core: ZodCore, meta: Meta): string | undefined {
+  if (meta.intOrString === true) return INT_OR_STRING;
+  if (core._zod.def.type !== "union") return undefined;
+  const options = core._zod.def.options.map((o) => unwrap(o).core);
+  const number = options.find((o) => o._zod.def.type === "number");
+  if (options.length !== 2 || !number || !options.some((o) => o._zod.def.type === "string")) return undefined;
+  return numberFormat(number)?.includes("int") ? INT_OR_STRING : QUANTITY;
 }
 
 /** Description and x-kubernetes-* extensions that a schema's metadata asks for. */
@@ -90,7 +116,13 @@ export function siteSchema(node: ZodNode, em: Emitter, depth = 0): JsonObject {
 /** A schema written out in full, with its metadata (and `outerMeta` from its wrappers, which wins). */
 export function inlineSchema(core: ZodCore, em: Emitter, depth = 0, outerMeta: Meta = {}): JsonObject {
   const meta = { ...metaOf(core), ...outerMeta };
-  if (meta.intOrString === true) return { ...intOrString(em.dialect), ...annotations(meta) };
+  const scalar = scalarOf(core, meta);
+  if (scalar) {
+    em.refs.add(scalar);
+    // The field says int-or-string itself too, as custom resource schemas do.
+    const extras = { ...(scalar === INT_OR_STRING ? { "x-kubernetes-int-or-string": true } : {}), ...annotations(meta) };
+    return em.dialect === "v3" ? { allOf: [refTo(scalar, em.dialect)], ...extras } : { ...refTo(scalar, em.dialect), ...extras };
+  }
   const body = depth > MAX_DEPTH ? {} : shapeOf(core, em, depth);
   if (typeof meta.format === "string") body.format = meta.format;
   return { ...body, ...annotations(meta) };
@@ -172,8 +204,6 @@ function objectShape(def: z.core.$ZodObjectDef, em: Emitter, site: (n: ZodNode) 
 function unionShape(options: readonly ZodNode[], em: Emitter, site: (n: ZodNode) => JsonObject): JsonObject {
   const cores = options.map((o) => unwrap(o).core);
   const types = cores.map((c) => c._zod.def.type);
-  // quantities and intstr values: a number or a string, as Kubernetes' int-or-string fields are.
-  if (types.length === 2 && types.includes("number") && types.includes("string")) return intOrString(em.dialect);
   if (types.every((t) => t === "literal" || t === "enum")) {
     return enumShape(cores.flatMap((c) => (c._zod.def.type === "literal" ? c._zod.def.values : c._zod.def.type === "enum" ? Object.values(c._zod.def.entries) : [])));
   }

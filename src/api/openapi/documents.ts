@@ -7,7 +7,7 @@ import type { KindDef } from "../../apis/types";
 import { servedGroups } from "../discovery";
 import { REF } from "./builtins";
 import { buildCatalog, type SchemaCatalog } from "./catalog";
-import { inlineSchema, refTo, type Dialect, type JsonObject } from "./convert";
+import { inlineSchema, refTo, scalarDefinitions, type Dialect, type JsonObject } from "./convert";
 import { fnv1a64Hex } from "./hash";
 import { definitionName, operationGroupVersion, operationTag, pascal, type GroupVersionKind } from "./names";
 import { discoveryPath, kindPaths, renderPaths, type PathItem } from "./operations";
@@ -71,12 +71,18 @@ function definitions(b: Built, dialect: Dialect): Definitions {
     if (def.kind && properties && typeof properties === "object" && !Array.isArray(properties)) {
       for (const [field, description] of Object.entries(TYPE_META)) {
         const property = properties[field];
-        if (property && typeof property === "object" && !Array.isArray(property) && property.description === undefined) property.description = description;
+        if (!property || typeof property !== "object" || Array.isArray(property) || property.description !== undefined) continue;
+        // OpenAPI 3.0 ignores the siblings of a $ref: wrap it, as convert does.
+        properties[field] = dialect === "v3" && property.$ref !== undefined ? { allOf: [property], description } : { ...property, description };
       }
     }
     if (def.gvks.length > 0) schema["x-kubernetes-group-version-kind"] = def.gvks.map(gvkJson);
     defs.schemas.set(def.name, schema);
     defs.refs.set(def.name, em.refs);
+  }
+  for (const [name, schema] of scalarDefinitions(dialect)) {
+    defs.schemas.set(name, schema);
+    defs.refs.set(name, new Set());
   }
   for (const kind of b.kinds) {
     const item = b.catalog.kindName(kind);

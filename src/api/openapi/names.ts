@@ -29,6 +29,9 @@ export function definitionName(gvk: GroupVersionKind): string {
 
 export const META_V1 = "io.k8s.apimachinery.pkg.apis.meta.v1";
 
+export const INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString";
+export const QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity";
+
 /** The kind every scale subresource speaks, whatever the group of its resource. */
 export const SCALE_GVK: GroupVersionKind = { group: "autoscaling", version: "v1", kind: "Scale" };
 
