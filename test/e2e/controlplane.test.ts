@@ -1,0 +1,148 @@
+// The local control plane itself: access with and without the token, the cron trigger path,
+// state that survives a restart, and `edgeplane dev` stopping everything on Ctrl-C.
+import { spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { startControlPlane } from "../../src/cli/controlplane";
+import { freePort } from "../../src/cli/ports";
+import { useCluster } from "./harness";
+import { runKubectl } from "./kubectl";
+
+const cluster = useCluster();
+const BIN = join(import.meta.dirname, "..", "..", "bin", "edgeplane.mjs");
+
+describe("access", () => {
+  it("answers /readyz, /livez and /healthz with the admin token", async () => {
+    for (const path of ["/readyz", "/livez", "/healthz"]) {
+      const res = await cluster.api("GET", path);
+      expect(res.status, path).toBe(200);
+      expect(res.text, path).toBe("ok");
+    }
+  });
+
+  it("refuses requests without a token or with a wrong one: 401 Unauthorized as a Status", async () => {
+    for (const authorization of [undefined, "Bearer not-the-token"]) {
+      const res = await fetch(`${cluster.url}/api/v1/namespaces`, {
+        headers: authorization ? { authorization } : {},
+      });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ kind: "Status", apiVersion: "v1", status: "Failure", reason: "Unauthorized", code: 401 });
+    }
+  });
+
+  it("writes a kubeconfig with the context edgeplane, the server and the token; both files private", async () => {
+    const config = parse(await readFile(cluster.kubeconfigPath, "utf8"));
+    expect(config["current-context"]).toBe("edgeplane");
+    expect(config.clusters[0].cluster.server).toBe(cluster.url);
+    expect(config.users[0].user.token).toBe(cluster.token);
+    expect(cluster.token).toMatch(/^[0-9a-f]{64}$/);
+    for (const file of [cluster.kubeconfigPath, join(cluster.stateDir, "admin-token")]) {
+      expect((await stat(file)).mode & 0o077, file).toBe(0);
+    }
+  });
+
+  it("runs the Worker's scheduled() through the path the CLI's cron trigger calls", async () => {
+    const res = await cluster.api("GET", `/cdn-cgi/local/scheduled?cron=${encodeURIComponent("* * * * *")}&time=${Date.now()}&format=json`);
+    expect(res.json).toEqual({ outcome: "ok", noRetry: false });
+  });
+});
+
+describe("restart", () => {
+  it("keeps the token and the objects in the state folder", async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), "edgeplane-e2e-restart-"));
+    const log: string[] = [];
+    const options = { port: await freePort(), stateDir, log: (line: string) => log.push(line) };
+    try {
+      const first = await startControlPlane(options);
+      const created = await fetch(`${first.url}/api/v1/namespaces/default/configmaps`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${first.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "survivor" }, data: { a: "1" } }),
+      });
+      expect(created.status).toBe(201);
+      await first.stop();
+
+      const second = await startControlPlane(options);
+      try {
+        expect(second.token).toBe(first.token);
+        const res = await fetch(`${second.url}/api/v1/namespaces/default/configmaps/survivor`, {
+          headers: { authorization: `Bearer ${second.token}` },
+        });
+        expect(res.status).toBe(200);
+        expect(await res.json()).toMatchObject({ data: { a: "1" } });
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await rm(stateDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("edgeplane dev", () => {
+  it("starts, prints the next steps, serves kubectl and stops every process on Ctrl-C", async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), "edgeplane-e2e-dev-"));
+    const port = await freePort();
+    // Its own process group, as a terminal gives it: Ctrl-C goes to the whole group.
+    const dev = spawn(process.execPath, [BIN, "dev", "--port", String(port), "--state", stateDir], {
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const output: string[] = [];
+    const exited = new Promise<number | null>((resolve) => dev.once("exit", (code) => resolve(code)));
+    const ready = new Promise<void>((resolve, reject) => {
+      createInterface({ input: dev.stdout }).on("line", (line) => {
+        output.push(line);
+        if (line.includes("Press Ctrl-C to stop")) resolve();
+      });
+      dev.stderr.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+      void exited.then((code) => reject(new Error(`edgeplane dev exited (${code}):\n${output.join("\n")}`)));
+    });
+    try {
+      await ready;
+      const text = output.join("\n");
+      const kubeconfig = join(stateDir, "kubeconfig");
+      expect(text).toContain(`export KUBECONFIG=${kubeconfig}`);
+      expect(text).toContain("kubectl get ns");
+      expect(text).toContain("kubectl apply -f");
+
+      const cacheDir = join(stateDir, "kubectl-cache");
+      const get = await runKubectl(
+        { argv: ["--kubeconfig", kubeconfig, "--cache-dir", cacheDir, "get", "ns", "default", "-o", "name"], env: process.env, track: () => {} },
+        30_000,
+      );
+      expect(get.stderr).toBe("");
+      expect(get.stdout.trim()).toBe("namespace/default");
+
+      process.kill(-(dev.pid ?? 0), "SIGINT");
+      expect(await exited).toBe(0);
+      expect(output.join("\n")).toContain("stopped");
+      // Nothing it started is left: no process mentions the state folder, the port is closed.
+      const leftovers = execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" })
+        .split("\n")
+        .filter((line) => line.includes(stateDir));
+      expect(leftovers).toEqual([]);
+      expect(await portOpen(port)).toBe(false);
+    } finally {
+      if (dev.exitCode === null && dev.pid) process.kill(-dev.pid, "SIGKILL");
+      await rm(stateDir, { recursive: true, force: true });
+    }
+  });
+});
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
