@@ -1,12 +1,13 @@
 import type { D1Migration } from "@cloudflare/vitest-plugin";
-import type { Env } from "../src/env";
+import type { Env as WorkerEnv } from "../src/env";
 
 declare global {
   namespace Cloudflare {
-    interface Env extends import("../src/env").Env {
+    interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
+    }
+    interface GlobalProps {
+      mainModule: typeof import("../src/worker");
     }
   }
 }
-
-export type TestEnv = Env & { TEST_MIGRATIONS: D1Migration[] };

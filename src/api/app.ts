@@ -16,6 +16,7 @@ import { watch } from "./verbs/watch";
 import { bind, log } from "./verbs/pods";
 import { toScale } from "./scale";
 import { getObject } from "./verbs/read";
+import { parseQuery, type RequestQuery, type Verb } from "./decode";
 
 export const VERSION_INFO = {
   major: "1",
@@ -29,54 +30,74 @@ export const VERSION_INFO = {
   platform: "cloudflare/workers",
 };
 
-function isWatch(c: Ctx): boolean {
-  const w = c.req.query("watch");
-  return w === "true" || w === "1";
+
+function verbOf(method: string, t: Target, watching: boolean): Verb | undefined {
+  switch (method) {
+    case "GET":
+      return watching ? "watch" : t.name ? "get" : "list";
+    case "POST":
+      return t.name ? (t.subresource ? "create" : undefined) : "create";
+    case "PUT":
+      return t.name ? "update" : undefined;
+    case "PATCH":
+      return t.name ? "patch" : undefined;
+    case "DELETE":
+      return t.name ? "delete" : "deletecollection";
+  }
+  return undefined;
 }
 
-async function subresource(c: Ctx, t: Target): Promise<Response> {
-  const method = c.req.method;
-  switch (t.subresource) {
-    case "status":
-      if (method === "GET") return get(c, t);
-      if (method === "PUT") return update(c, t);
-      if (method === "PATCH") return patch(c, t);
-      break;
-    case "scale":
-      if (method === "GET") {
-        const obj = await getObject(c, t);
-        return obj.ok ? c.json(toScale(t.kind, obj.value)) : sendError(c, obj.error);
-      }
-      if (method === "PUT") return update(c, t);
-      if (method === "PATCH") return patch(c, t);
-      break;
-    case "binding":
-      if (method === "POST") return bind(c, t);
-      break;
-    case "log":
-      if (method === "GET") return log(c, t);
-      break;
+async function subresource(c: Ctx, t: Target, verb: Verb, q: RequestQuery): Promise<Response | undefined> {
+  switch (`${t.subresource}:${verb}`) {
+    case "status:get":
+      return get(c, t);
+    case "status:update":
+    case "scale:update":
+      return update(c, t, q);
+    case "status:patch":
+    case "scale:patch":
+      return patch(c, t, q);
+    case "scale:get": {
+      const obj = await getObject(c, t);
+      return obj.ok ? c.json(toScale(t.kind, obj.value)) : sendError(c, obj.error);
+    }
+    case "binding:create":
+      return bind(c, t);
+    case "log:get":
+      return log(c, t);
   }
-  return sendError(c, methodNotAllowed(`${t.kind.plural}/${t.subresource}`, t.kind.group, method));
+  return undefined;
 }
 
 async function resource(c: Ctx, group: string, version: string, segments: string[]): Promise<Response> {
   const parsed = parseTarget(group, version, segments);
   if (!parsed.ok) return sendError(c, parsed.error);
   const t = parsed.value;
-  if (t.subresource) return subresource(c, t);
-  const method = c.req.method;
-  if (!t.name) {
-    if (method === "GET") return isWatch(c) ? watch(c, t) : list(c, t);
-    if (method === "POST") return create(c, t);
-    if (method === "DELETE") return removeCollection(c, t);
-  } else {
-    if (method === "GET") return isWatch(c) ? watch(c, t) : get(c, t);
-    if (method === "PUT") return update(c, t);
-    if (method === "PATCH") return patch(c, t);
-    if (method === "DELETE") return remove(c, t);
+  const watching = c.req.method === "GET" && !t.subresource && ["true", "1"].includes(c.req.query("watch") ?? "");
+  const verb = verbOf(c.req.method, t, watching);
+  const notAllowed = () => sendError(c, methodNotAllowed(t.subresource ? `${t.kind.plural}/${t.subresource}` : t.kind.plural, t.kind.group, c.req.method));
+  if (!verb) return notAllowed();
+  const q = parseQuery(new URL(c.req.url).searchParams, { verb, kind: t.kind, patchType: c.req.header("content-type") });
+  if (!q.ok) return sendError(c, q.error);
+  if (t.subresource) return (await subresource(c, t, verb, q.value)) ?? notAllowed();
+  switch (verb) {
+    case "get":
+      return get(c, t);
+    case "list":
+      return list(c, t, q.value);
+    case "watch":
+      return watch(c, t, q.value);
+    case "create":
+      return create(c, t, q.value);
+    case "update":
+      return update(c, t, q.value);
+    case "patch":
+      return patch(c, t, q.value);
+    case "delete":
+      return remove(c, t, q.value);
+    case "deletecollection":
+      return removeCollection(c, t, q.value);
   }
-  return sendError(c, methodNotAllowed(t.kind.plural, t.kind.group, method));
 }
 
 function segmentsAfter(path: string, prefix: string): string[] {

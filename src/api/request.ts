@@ -1,7 +1,8 @@
-// Reading a request: the body (size-limited, JSON or YAML) and the options every write shares.
+// Reading a request: the body (size-limited, JSON or YAML) and the options writes share.
+import type { KindDef } from "../apis/types";
 import type { Ctx } from "./context";
 import type { FieldValidation } from "./admission";
-import { decodeBody, parseWriteQuery, MAX_BODY_BYTES } from "./decode";
+import { decodeBody, MAX_BODY_BYTES, type RequestQuery } from "./decode";
 import { tooLarge, type Result } from "./status";
 
 export interface WriteOptions {
@@ -11,20 +12,18 @@ export interface WriteOptions {
   force: boolean;
 }
 
-/** Read at most MAX_BODY_BYTES; a larger body is 413 before it is parsed. */
+/** The body as text, refusing more than MAX_BODY_BYTES before reading it when the length is declared. */
 async function readText(c: Ctx): Promise<Result<string>> {
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) return { ok: false, error: tooLarge(MAX_BODY_BYTES) };
-  const text = await c.req.text();
-  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) return { ok: false, error: tooLarge(MAX_BODY_BYTES) };
-  return { ok: true, value: text };
+  return { ok: true, value: await c.req.text() };
 }
 
 /** The decoded body; `asType` overrides the Content-Type (patch bodies are JSON whatever their patch type). */
-export async function readBody(c: Ctx, asType?: string): Promise<Result<unknown>> {
+export async function readBody(c: Ctx, kind: KindDef, asType?: string): Promise<Result<unknown>> {
   const text = await readText(c);
   if (!text.ok) return text;
-  return decodeBody(asType ?? c.req.header("content-type"), text.value);
+  return decodeBody(text.value, asType ?? c.req.header("content-type"), { kind: kind.kind });
 }
 
 /** A body that may be absent (DELETE's DeleteOptions). */
@@ -32,9 +31,22 @@ export async function readOptionalBody(c: Ctx): Promise<Result<unknown>> {
   const text = await readText(c);
   if (!text.ok) return text;
   if (text.value.trim() === "") return { ok: true, value: undefined };
-  return decodeBody(c.req.header("content-type") ?? "application/json", text.value);
+  return decodeBody(text.value, c.req.header("content-type"), { kind: "DeleteOptions" });
 }
 
-export function writeOptions(c: Ctx): Result<WriteOptions> {
-  return parseWriteQuery(new URL(c.req.url).searchParams, c.req.header("user-agent"));
+/**
+ * The field manager Kubernetes records when the client names none: the User-Agent up to its
+ * first "/" ("kubectl", "Go-http-client"), at most 128 bytes.
+ */
+export function defaultFieldManager(userAgent: string | undefined): string {
+  return (userAgent ?? "unknown").split("/")[0].slice(0, 128) || "unknown";
+}
+
+export function writeOptions(c: Ctx, q: RequestQuery): WriteOptions {
+  return {
+    dryRun: q.dryRun,
+    fieldManager: q.fieldManager ?? defaultFieldManager(c.req.header("user-agent")),
+    fieldValidation: q.fieldValidation,
+    force: q.force ?? false,
+  };
 }

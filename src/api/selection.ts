@@ -24,28 +24,21 @@ function fieldsMatch(requirements: FieldRequirement[], fields: Record<string, st
   return requirements.every((r) => ((fields[r.field] ?? "") === r.value) === (r.operator !== "!="));
 }
 
-export function selectionFrom(kind: KindDef, labelSelector: string | undefined, fieldSelector: string | undefined): Result<Selection> {
-  let labels: LabelRequirement[] = [];
-  let fields: FieldRequirement[] = [];
-  if (labelSelector) {
-    const parsed = parseLabelSelector(labelSelector);
-    if (!parsed.ok) return parsed;
-    labels = parsed.value;
-  }
-  if (fieldSelector) {
-    const parsed = parseFieldSelector(fieldSelector, kind);
-    if (!parsed.ok) return parsed;
-    fields = parsed.value;
-  }
-  const selectsProjection = (p: SelectorProjection) => matchesLabels(labels, p.labels) && fieldsMatch(fields, p.fields);
+export function selection(kind: KindDef, labels: LabelRequirement[], fields: FieldRequirement[]): Selection {
   return {
-    ok: true,
-    value: {
-      selectsProjection,
-      selects: (obj) => matchesLabels(labels, obj.metadata.labels ?? {}) && fieldsMatch(fields, projectFields(kind, obj, fields)),
-      nodeName: requiredFieldValue(fields, "spec.nodeName"),
-    },
+    selectsProjection: (p) => matchesLabels(labels, p.labels) && fieldsMatch(fields, p.fields),
+    selects: (obj) => matchesLabels(labels, obj.metadata.labels ?? {}) && fieldsMatch(fields, projectFields(kind, obj, fields)),
+    nodeName: requiredFieldValue(fields, "spec.nodeName"),
   };
+}
+
+/** From the query's text, as the watch hub receives it. */
+export function selectionFrom(kind: KindDef, labelSelector: string | undefined, fieldSelector: string | undefined): Result<Selection> {
+  const labels = parseLabelSelector(labelSelector ?? "");
+  if (!labels.ok) return labels;
+  const fields = parseFieldSelector(fieldSelector ?? "", kind);
+  if (!fields.ok) return fields;
+  return { ok: true, value: selection(kind, labels.value, fields.value) };
 }
 
 /** Only the fields a selector names, so a list does not compute every selectable field per object. */

@@ -103,6 +103,7 @@ export async function writeUpdate(w: WriteContext, old: KubeObject, candidate: K
   const prepared = prepareUpdate(w.kind, candidate, old, w.subresource, opts.deletion ?? false);
   if (!prepared.ok) return prepared;
   const obj = prepared.value;
+  if (opts.deletion && !old.metadata.deletionTimestamp) w.kind.beginDelete?.(obj);
   w.kind.defaults?.(obj);
   if (!opts.trusted) {
     const valid = validate(w.kind, obj, old);
@@ -112,7 +113,7 @@ export async function writeUpdate(w: WriteContext, old: KubeObject, candidate: K
   if (w.dryRun) return { ok: true, value: { ...final, metadata: { ...final.metadata, resourceVersion: old.metadata.resourceVersion } } };
   // Once the last finalizer of a deleting object goes, so does the object (unless a pod's agent still has to stop it).
   const m = final.metadata;
-  const finished = m.deletionTimestamp && (m.finalizers ?? []).length === 0 && !((m.deletionGracePeriodSeconds ?? 0) > 0);
+  const finished = m.deletionTimestamp && (m.finalizers ?? []).length === 0 && !((m.deletionGracePeriodSeconds ?? 0) > 0) && !w.kind.blocksDeletion?.(final);
   const outcome = finished ? await w.store.delete(w.resource, final, oldRv) : await w.store.update(w.resource, final, oldRv, projection(w.kind, old));
   if (outcome.ok) return { ok: true, value: outcome.object };
   return { ok: false, error: outcomeError(w, name, old.metadata.namespace, outcome) };
@@ -149,7 +150,7 @@ export async function writeDelete(w: WriteContext, obj: KubeObject, opts: Delete
   if (policyFinalizer && !finalizers.includes(policyFinalizer) && !obj.metadata.deletionTimestamp) finalizers.push(policyFinalizer);
   const grace = gracefulSeconds(obj, opts);
   const now = w.now;
-  if (finalizers.length || grace > 0) {
+  if (finalizers.length || grace > 0 || w.kind.blocksDeletion?.(obj)) {
     const meta = { ...obj.metadata, finalizers: finalizers.length ? finalizers : undefined };
     const currentGrace = obj.metadata.deletionGracePeriodSeconds;
     if (!obj.metadata.deletionTimestamp || (grace > 0 && (currentGrace === undefined || grace < currentGrace))) {

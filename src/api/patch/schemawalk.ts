@@ -24,8 +24,18 @@ export interface SchemaNode {
 
 const SCALARS = new Set(["string", "number", "int", "boolean", "bigint", "enum", "literal", "null", "date", "template_literal", "nan"]);
 
-/** Describe `schema` (which may be undefined: untyped). */
+const UNTYPED: SchemaNode = { shape: { kind: "any" }, meta: {} };
+const described = new WeakMap<z.ZodType, SchemaNode>();
+
+/** Describe `schema` (which may be undefined: untyped). Results are cached per schema object. */
 export function describe(schema: z.ZodType | undefined): SchemaNode {
+  if (!schema) return UNTYPED;
+  let node = described.get(schema);
+  if (!node) described.set(schema, (node = describeUncached(schema)));
+  return node;
+}
+
+function describeUncached(schema: z.ZodType): SchemaNode {
   let meta: PatchMeta = {};
   let defaultValue: unknown;
   for (let s = schema, depth = 0; s && depth < 32; depth++) {

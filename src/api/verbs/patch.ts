@@ -7,9 +7,10 @@ import { applyPatch } from "../patch/apply";
 import { applyPatchByContentType } from "../patch";
 import type { Target } from "../paths";
 import { readBody, writeOptions, type WriteOptions } from "../request";
+import type { RequestQuery } from "../decode";
 import { sendError, sendObject } from "../respond";
 import { checkScale, fromScale, toScale } from "../scale";
-import { badRequest, invalid, unsupportedMediaType, type ApiError, type Result } from "../status";
+import { badRequest, unsupportedMediaType, type ApiError, type Result } from "../status";
 import { writeCreate, writeUpdate } from "../writes";
 import { timestamp } from "../objectmeta";
 import { getObject } from "./read";
@@ -18,21 +19,30 @@ import { admit, writeContext } from "./write";
 const PATCH_TYPES = ["application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml"];
 const MAX_ATTEMPTS = 5;
 
-export async function patch(c: Ctx, t: Target): Promise<Response> {
+export async function patch(c: Ctx, t: Target, q: RequestQuery): Promise<Response> {
   const contentType = (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (!PATCH_TYPES.includes(contentType)) return sendError(c, unsupportedMediaType(PATCH_TYPES));
-  const opts = writeOptions(c);
-  if (!opts.ok) return sendError(c, opts.error);
-  const body = await readBody(c, contentType === "application/apply-patch+yaml" ? "application/yaml" : "application/json");
+  const opts = writeOptions(c, q);
+  const apply = contentType === "application/apply-patch+yaml";
+  const body = await readPatchBody(c, t, apply);
   if (!body.ok) return sendError(c, body.error);
   for (let attempt = 1; ; attempt++) {
-    const result =
-      contentType === "application/apply-patch+yaml"
-        ? await serverSideApply(c, t, body.value, opts.value)
-        : await patchOnce(c, t, contentType, body.value, opts.value);
+    const result = apply ? await serverSideApply(c, t, body.value, opts) : await patchOnce(c, t, contentType, body.value, opts);
     if (result.ok) return result.value;
     const retriable = result.error.reason === "Conflict" && !result.preconditioned && attempt < MAX_ATTEMPTS;
     if (!retriable) return sendError(c, result.error);
+  }
+}
+
+/** Patch bodies are JSON (a JSON patch is an array); apply configurations may be YAML. */
+async function readPatchBody(c: Ctx, t: Target, apply: boolean): Promise<Result<unknown>> {
+  if (apply) return readBody(c, t.kind, "application/yaml");
+  const text = await c.req.text();
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (err) {
+    // JSON.parse reports malformed input only by throwing.
+    return { ok: false, error: badRequest(`error decoding patch: ${(err as Error).message}`) };
   }
 }
 
@@ -64,9 +74,6 @@ function scaleCandidate(t: Target, old: KubeObject, patched: unknown): Result<Ku
 
 /** Server-side apply: merge the applied configuration under the manager's ownership; create if absent. */
 async function serverSideApply(c: Ctx, t: Target, body: unknown, opts: WriteOptions): Promise<Attempt> {
-  if (!c.req.query("fieldManager")) {
-    return { ok: false, error: invalid("PatchOptions", "meta.k8s.io", "", [{ reason: "FieldValueRequired", field: "fieldManager", message: "Required value: is required for apply patch" }]) };
-  }
   const applied = admit(c, t, body, opts.fieldValidation);
   if (!applied.ok) return applied;
   if (applied.value.metadata.name !== t.name) {

@@ -29,7 +29,7 @@ export function scheduledCondition(pod: KubeObject, now: number): KubeObject {
 }
 
 export async function bind(c: Ctx, t: Target): Promise<Response> {
-  const body = await readBody(c);
+  const body = await readBody(c, t.kind);
   if (!body.ok) return sendError(c, body.error);
   const b = body.value;
   const target = isPlainObject(b) && isPlainObject(b.target) ? b.target : undefined;

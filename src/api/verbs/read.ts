@@ -4,9 +4,10 @@ import type { KubeObject } from "../../apis/types";
 import type { Ctx } from "../context";
 import type { Target } from "../paths";
 import { sendError, sendList, sendObject } from "../respond";
-import { selectionFrom } from "../selection";
+import { selection } from "../selection";
+import type { RequestQuery } from "../decode";
 import { continueExpired, notFound, type Result } from "../status";
-import { decodeContinue, encodeContinue } from "../continue";
+import { encodeContinue } from "../continue";
 
 const PAGE = 500;
 
@@ -28,50 +29,32 @@ export interface Listed {
 }
 
 /** Read up to `limit` matching objects (0: all) after the continue token's key. */
-export async function listObjects(c: Ctx, t: Target, query: { labelSelector?: string; fieldSelector?: string; limit?: number; continue?: string }): Promise<Result<Listed>> {
+export async function listObjects(c: Ctx, t: Target, q: Pick<RequestQuery, "labelSelector" | "fieldSelector" | "limit" | "continueToken">): Promise<Result<Listed>> {
   const store = c.get("store");
-  const selection = selectionFrom(t.kind, query.labelSelector, query.fieldSelector);
-  if (!selection.ok) return selection;
-  let after: { namespace: string; name: string } | undefined;
-  let rv: number | undefined;
-  if (query.continue) {
-    const token = decodeContinue(query.continue);
-    if (!token.ok) return token;
-    if (token.value.rv <= (await store.compacted())) return { ok: false, error: continueExpired() };
-    rv = token.value.rv;
-    after = token.value.start;
-  }
-  const limit = query.limit && query.limit > 0 ? query.limit : Infinity;
+  const chosen = selection(t.kind, q.labelSelector, q.fieldSelector);
+  let after = q.continueToken?.start;
+  let rv = q.continueToken?.rv;
+  if (rv !== undefined && rv <= (await store.compacted())) return { ok: false, error: continueExpired() };
+  const limit = q.limit && q.limit > 0 ? q.limit : Infinity;
   const items: KubeObject[] = [];
   for (;;) {
     const page = await store.list({
       resource: t.resource,
       namespace: t.namespace,
-      nodeName: t.resource === "pods" ? selection.value.nodeName : undefined,
+      nodeName: t.resource === "pods" ? chosen.nodeName : undefined,
       after,
-      limit: Math.min(PAGE, limit === Infinity ? PAGE : Math.max(limit - items.length, 1)),
+      limit: limit === Infinity ? PAGE : Math.min(PAGE, limit - items.length),
     });
     rv ??= page.rv;
-    for (const obj of page.items) {
-      if (selection.value.selects(obj)) items.push(obj);
-    }
+    for (const obj of page.items) if (chosen.selects(obj)) items.push(obj);
     after = page.next;
     if (!after) return { ok: true, value: { items, rv } };
-    if (items.length >= limit) {
-      const last = items[items.length - 1];
-      return { ok: true, value: { items, rv, continue: encodeContinue({ rv, start: { namespace: last.metadata.namespace ?? "", name: last.metadata.name ?? "" } }) } };
-    }
+    if (items.length >= limit) return { ok: true, value: { items, rv, continue: encodeContinue({ rv, start: after }) } };
   }
 }
 
-export async function list(c: Ctx, t: Target): Promise<Response> {
-  const limitText = c.req.query("limit");
-  const listed = await listObjects(c, t, {
-    labelSelector: c.req.query("labelSelector"),
-    fieldSelector: c.req.query("fieldSelector"),
-    limit: limitText ? Number(limitText) : undefined,
-    continue: c.req.query("continue"),
-  });
+export async function list(c: Ctx, t: Target, q: RequestQuery): Promise<Response> {
+  const listed = await listObjects(c, t, q);
   if (!listed.ok) return sendError(c, listed.error);
   const { items, rv } = listed.value;
   return sendList(c, t.kind, items, { resourceVersion: String(rv), ...(listed.value.continue ? { continue: listed.value.continue } : {}) });

@@ -2,22 +2,16 @@
 import type { Ctx } from "../context";
 import type { Target } from "../paths";
 import { sendError } from "../respond";
-import { parseAccept } from "../table";
-import { selectionFrom } from "../selection";
-import { badRequest } from "../status";
+import { parseAccept, parseIncludeObject } from "../table";
+import type { RequestQuery } from "../decode";
 import type { WatchSpec } from "../watchview";
 
-export async function watch(c: Ctx, t: Target): Promise<Response> {
+export async function watch(c: Ctx, t: Target, query: RequestQuery): Promise<Response> {
   const q = (name: string) => c.req.query(name);
-  const selection = selectionFrom(t.kind, q("labelSelector"), q("fieldSelector"));
-  if (!selection.ok) return sendError(c, selection.error);
   const accept = parseAccept(c.req.header("accept"));
   if (!accept.ok) return sendError(c, accept.error);
-  const rv = q("resourceVersion");
-  if (rv && rv !== "0" && !/^\d+$/.test(rv)) return sendError(c, badRequest(`invalid resource version: ${rv}`));
-  const timeout = q("timeoutSeconds");
-  if (timeout !== undefined && !/^\d+$/.test(timeout)) return sendError(c, badRequest(`invalid timeoutSeconds: ${timeout}`));
-  const include = q("includeObject");
+  const include = parseIncludeObject(query.includeObject);
+  if (!include.ok) return sendError(c, include.error);
   const spec: WatchSpec = {
     resource: t.resource,
     group: t.kind.group,
@@ -27,12 +21,12 @@ export async function watch(c: Ctx, t: Target): Promise<Response> {
     name: t.name,
     labelSelector: q("labelSelector"),
     fieldSelector: q("fieldSelector"),
-    resourceVersion: rv,
-    bookmarks: q("allowWatchBookmarks") === "true",
-    sendInitialEvents: q("sendInitialEvents") === "true",
-    timeoutSeconds: timeout ? Number(timeout) : undefined,
+    resourceVersion: query.resourceVersion,
+    bookmarks: query.allowWatchBookmarks,
+    sendInitialEvents: query.sendInitialEvents ?? false,
+    timeoutSeconds: query.timeoutSeconds,
     table: accept.value.format === "table",
-    includeObject: include === "None" || include === "Object" ? include : "Metadata",
+    includeObject: include.value,
   };
   const hub = c.env.WATCH_HUB.get(c.env.WATCH_HUB.idFromName(t.resource));
   return hub.fetch("https://watch-hub/watch", { headers: { "x-watch-spec": JSON.stringify(spec) } });

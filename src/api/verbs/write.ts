@@ -3,6 +3,7 @@ import type { KubeObject } from "../../apis/types";
 import { checkObject, type FieldValidation } from "../admission";
 import type { Ctx } from "../context";
 import { readBody, writeOptions, type WriteOptions } from "../request";
+import type { RequestQuery } from "../decode";
 import type { Target } from "../paths";
 import { sendError, sendObject } from "../respond";
 import { fromScale, toScale, checkScale } from "../scale";
@@ -38,33 +39,31 @@ export function admit(c: Ctx, t: Target, body: unknown, fieldValidation: FieldVa
   return { ok: true, value: obj };
 }
 
-export async function create(c: Ctx, t: Target): Promise<Response> {
-  const opts = writeOptions(c);
-  if (!opts.ok) return sendError(c, opts.error);
+export async function create(c: Ctx, t: Target, q: RequestQuery): Promise<Response> {
+  const opts = writeOptions(c, q);
   if (t.kind.namespaced && t.namespace === undefined) return sendError(c, badRequest("the namespace of the object must be given in the request path"));
-  const body = await readBody(c);
+  const body = await readBody(c, t.kind);
   if (!body.ok) return sendError(c, body.error);
-  const obj = admit(c, t, body.value, opts.value.fieldValidation);
+  const obj = admit(c, t, body.value, opts.fieldValidation);
   if (!obj.ok) return sendError(c, obj.error);
-  const created = await writeCreate(writeContext(c, t, opts.value), obj.value);
+  const created = await writeCreate(writeContext(c, t, opts), obj.value);
   return created.ok ? sendObject(c, t.kind, created.value, 201) : sendError(c, created.error);
 }
 
-export async function update(c: Ctx, t: Target): Promise<Response> {
-  const opts = writeOptions(c);
-  if (!opts.ok) return sendError(c, opts.error);
-  const body = await readBody(c);
+export async function update(c: Ctx, t: Target, q: RequestQuery): Promise<Response> {
+  const opts = writeOptions(c, q);
+  const body = await readBody(c, t.kind);
   if (!body.ok) return sendError(c, body.error);
   const old = await getObject(c, t);
   if (!old.ok) return sendError(c, old.error);
-  if (t.subresource === "scale") return updateScale(c, t, old.value, body.value, opts.value);
-  const obj = admit(c, t, body.value, opts.value.fieldValidation);
+  if (t.subresource === "scale") return updateScale(c, t, old.value, body.value, opts);
+  const obj = admit(c, t, body.value, opts.fieldValidation);
   if (!obj.ok) return sendError(c, obj.error);
   if (obj.value.metadata.name !== t.name) {
     return sendError(c, badRequest(`the name of the object (${obj.value.metadata.name ?? ""}) does not match the name on the URL (${t.name ?? ""})`));
   }
   const rv = obj.value.metadata.resourceVersion;
-  const updated = await writeUpdate(writeContext(c, t, opts.value), old.value, obj.value, { expectedRv: rv ? Number(rv) : undefined });
+  const updated = await writeUpdate(writeContext(c, t, opts), old.value, obj.value, { expectedRv: rv ? Number(rv) : undefined });
   return updated.ok ? sendObject(c, t.kind, updated.value) : sendError(c, updated.error);
 }
 
