@@ -1,0 +1,109 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { Store } from "../../src/store/store";
+import { configMap, del, get, namespace, patch, post, watchEvents } from "./client";
+
+type Obj = { metadata: { name: string; resourceVersion: string; labels?: Record<string, string> }; data?: Record<string, string> };
+
+async function listRv(path: string): Promise<string> {
+  const r = await get<{ metadata: { resourceVersion: string } }>(path);
+  return r.body.metadata.resourceVersion;
+}
+
+describe("watch", () => {
+  it("sends the current state as ADDED from resourceVersion 0, then changes", async () => {
+    await namespace("w-initial");
+    await post("/api/v1/namespaces/w-initial/configmaps", configMap("one"));
+    const pending = watchEvents("/api/v1/namespaces/w-initial/configmaps?watch=1&resourceVersion=0", 2);
+    await new Promise((r) => setTimeout(r, 200));
+    await post("/api/v1/namespaces/w-initial/configmaps", configMap("two"));
+    const events = await pending;
+    expect(events.map((e) => [e.type, (e.object as Obj).metadata.name])).toEqual([
+      ["ADDED", "one"],
+      ["ADDED", "two"],
+    ]);
+  });
+
+  it("resumes from a resourceVersion in revision order with no gaps or duplicates", async () => {
+    await namespace("w-resume");
+    const rv = await listRv("/api/v1/namespaces/w-resume/configmaps");
+    for (let i = 0; i < 10; i++) await post("/api/v1/namespaces/w-resume/configmaps", configMap(`c${i}`));
+    await patch("/api/v1/namespaces/w-resume/configmaps/c3", { data: { k: "v" } }, "application/merge-patch+json");
+    await del("/api/v1/namespaces/w-resume/configmaps/c5");
+    const events = await watchEvents(`/api/v1/namespaces/w-resume/configmaps?watch=1&resourceVersion=${rv}`, 12);
+    expect(events.map((e) => `${e.type}:${(e.object as Obj).metadata.name}`)).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `ADDED:c${i}`),
+      "MODIFIED:c3",
+      "DELETED:c5",
+    ]);
+    const rvs = events.map((e) => Number((e.object as Obj).metadata.resourceVersion));
+    expect([...rvs].sort((a, b) => a - b)).toEqual(rvs);
+    expect(new Set(rvs).size).toBe(rvs.length);
+    const fromMiddle = await watchEvents(`/api/v1/namespaces/w-resume/configmaps?watch=1&resourceVersion=${rvs[9]}`, 2);
+    expect(fromMiddle.map((e) => e.type)).toEqual(["MODIFIED", "DELETED"]);
+  });
+
+  it("delivers to many concurrent watchers the same ordered stream", async () => {
+    await namespace("w-many");
+    const rv = await listRv("/api/v1/namespaces/w-many/configmaps");
+    const watchers = Array.from({ length: 10 }, () => watchEvents(`/api/v1/namespaces/w-many/configmaps?watch=1&resourceVersion=${rv}`, 20, 10_000));
+    await new Promise((r) => setTimeout(r, 200));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => post("/api/v1/namespaces/w-many/configmaps", configMap(`m${i}`))));
+    const streams = await Promise.all(watchers);
+    const first = streams[0].map((e) => (e.object as Obj).metadata.resourceVersion);
+    expect(first).toHaveLength(20);
+    for (const s of streams) expect(s.map((e) => (e.object as Obj).metadata.resourceVersion)).toEqual(first);
+  });
+
+  it("sees objects enter and leave a label selection", async () => {
+    await namespace("w-select");
+    await post("/api/v1/namespaces/w-select/configmaps", configMap("s", {}, { labels: { tier: "web" } }));
+    const rv = await listRv("/api/v1/namespaces/w-select/configmaps");
+    const pending = watchEvents(`/api/v1/namespaces/w-select/configmaps?watch=1&labelSelector=tier%3Ddb&resourceVersion=${rv}`, 2);
+    await new Promise((r) => setTimeout(r, 200));
+    await patch("/api/v1/namespaces/w-select/configmaps/s", { metadata: { labels: { tier: "db" } } }, "application/merge-patch+json");
+    await patch("/api/v1/namespaces/w-select/configmaps/s", { metadata: { labels: { tier: "cache" } } }, "application/merge-patch+json");
+    const events = await pending;
+    expect(events.map((e) => e.type)).toEqual(["ADDED", "DELETED"]);
+  });
+
+  it("answers 410 Expired for a compacted resourceVersion", async () => {
+    await namespace("w-expired");
+    const old = await listRv("/api/v1/namespaces/w-expired/configmaps");
+    for (let i = 0; i < 5; i++) await post("/api/v1/namespaces/w-expired/configmaps", configMap(`e${i}`));
+    await new Store(env.DB, { now: () => Date.now() + 3600_000 }).compact(1000, 1);
+    const events = await watchEvents(`/api/v1/namespaces/w-expired/configmaps?watch=1&resourceVersion=${old}`, 1);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: "ERROR", object: { kind: "Status", code: 410, reason: "Expired" } });
+    const listed = await get<{ metadata: { continue?: string } }>("/api/v1/namespaces/w-expired/configmaps?limit=2");
+    expect(listed.body.metadata.continue).toBeTruthy();
+    await post("/api/v1/namespaces/w-expired/configmaps", configMap("later"));
+    await new Store(env.DB, { now: () => Date.now() + 7200_000 }).compact(1000, 1);
+    const cont = await get(`/api/v1/namespaces/w-expired/configmaps?limit=2&continue=${listed.body.metadata.continue}`);
+    expect(cont.status).toBe(410);
+  });
+
+  it("renders one-row Tables when asked, and bookmarks", async () => {
+    await namespace("w-table");
+    const rv = await listRv("/api/v1/namespaces/w-table/configmaps");
+    const pending = watchEvents(`/api/v1/namespaces/w-table/configmaps?watch=1&resourceVersion=${rv}`, 1, 5000, {
+      accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json",
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    await post("/api/v1/namespaces/w-table/configmaps", configMap("t"));
+    const [event] = await pending;
+    expect(event.type).toBe("ADDED");
+    expect(event.object).toMatchObject({ kind: "Table", rows: [{ cells: ["t", 0, expect.any(String)] }] });
+
+    const bookmarks = watchEvents(`/api/v1/namespaces/w-table/configmaps?watch=1&allowWatchBookmarks=true&resourceVersion=${rv}`, 2, 8000);
+    const events = await bookmarks;
+    expect(events.map((e) => e.type)).toEqual(["ADDED", "BOOKMARK"]);
+  });
+
+  it("ends the stream after timeoutSeconds", async () => {
+    const started = Date.now();
+    const events = await watchEvents("/api/v1/namespaces/default/configmaps?watch=1&timeoutSeconds=1&resourceVersion=0", 1000, 5000);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(events.every((e) => e.type === "ADDED")).toBe(true);
+  });
+});
