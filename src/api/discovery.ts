@@ -18,6 +18,28 @@ export type DiscoveryFormat =
   | { aggregated: true; version: AggregatedVersion; contentType: string }
   | { aggregated: false; contentType: string };
 
+/** meta/v1 APIResource: one entry of /api/v1 or /apis/<group>/<version>. */
+export interface APIResource {
+  name: string;
+  singularName: string;
+  namespaced: boolean;
+  /** Set on a subresource whose kind is in another group-version. */
+  group?: string;
+  version?: string;
+  kind: string;
+  verbs: string[];
+  shortNames?: string[];
+  categories?: string[];
+  storageVersionHash?: string;
+}
+
+export interface APIResourceList {
+  kind: "APIResourceList";
+  apiVersion: "v1";
+  groupVersion: string;
+  resources: APIResource[];
+}
+
 export interface Subresource {
   name: string;
   responseKind: GroupVersionKind;
@@ -136,10 +158,10 @@ export function apiGroup(kinds: readonly KindDef[], group: string) {
 }
 
 /** GET /api/v1 or /apis/<group>/<version>, or undefined when the group-version is not served. */
-export function apiResourceList(kinds: readonly KindDef[], group: string, version: string) {
+export function apiResourceList(kinds: readonly KindDef[], group: string, version: string): APIResourceList | undefined {
   const served = kindsOf(kinds, group, version);
   if (served.length === 0) return undefined;
-  const resources = served.flatMap((kind) => [
+  const resources = served.flatMap((kind): APIResource[] => [
     {
       name: kind.plural,
       singularName: kind.singular,
