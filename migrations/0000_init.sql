@@ -22,11 +22,13 @@ CREATE TABLE `objects` (
 	`uid` text NOT NULL,
 	`rv` integer NOT NULL,
 	`node_name` text,
+	`controller_uid` text,
 	`data` text NOT NULL,
 	PRIMARY KEY(`resource`, `namespace`, `name`)
 );
 --> statement-breakpoint
 CREATE INDEX `objects_node` ON `objects` (`resource`,`node_name`);--> statement-breakpoint
+CREATE INDEX `objects_controller` ON `objects` (`resource`,`namespace`,`controller_uid`);--> statement-breakpoint
 CREATE INDEX `objects_namespace` ON `objects` (`namespace`);--> statement-breakpoint
 CREATE UNIQUE INDEX `objects_uid` ON `objects` (`uid`);--> statement-breakpoint
 CREATE TABLE `owners` (

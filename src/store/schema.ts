@@ -17,12 +17,15 @@ export const objects = sqliteTable(
     rv: integer("rv").notNull(),
     /** Pods only: spec.nodeName, so an agent's list does not scan every pod. */
     nodeName: text("node_name"),
+    /** The uid of the controller ownerReference, so controllers find what they own (and orphans) by index. */
+    controllerUid: text("controller_uid"),
     /** The object without metadata.resourceVersion (that is `rv`). */
     data: text("data").notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.resource, t.namespace, t.name] }),
     index("objects_node").on(t.resource, t.nodeName),
+    index("objects_controller").on(t.resource, t.namespace, t.controllerUid),
     // Namespace deletion finds everything in a namespace without scanning each kind.
     index("objects_namespace").on(t.namespace),
     uniqueIndex("objects_uid").on(t.uid),

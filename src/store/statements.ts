@@ -1,7 +1,7 @@
 // The SQL dialect layer: every statement the store issues, built with Drizzle against schema.ts.
 // Writes are conditional so that a batch either applies whole or changes nothing: the changelog
 // insert and the object write carry the same condition, evaluated in one D1 transaction.
-import { and, asc, eq, gt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { changelog, meta, objects, owners } from "./schema";
 
@@ -17,6 +17,14 @@ export interface ObjectRow extends ObjectKey {
   uid: string;
   rv: number;
   nodeName: string | null;
+  controllerUid: string | null;
+  data: string;
+}
+
+/** The indexed columns derived from an object, besides its key. */
+export interface Indexed {
+  nodeName: string | null;
+  controllerUid: string | null;
   data: string;
 }
 
@@ -63,15 +71,15 @@ export function appendChange(db: Db, k: ObjectKey, rev: NewRevision, when: SQL) 
     SELECT ${k.resource}, ${k.namespace}, ${k.name}, ${rev.type}, ${rev.data}, ${rev.prev}, ${rev.now} WHERE ${when} RETURNING ${changelog.id} AS id`);
 }
 
-export function insertObject(db: Db, k: ObjectKey, row: { uid: string; nodeName: string | null; data: string }, when: SQL) {
-  return db.run(sql`INSERT INTO ${objects} (${sql.identifier("resource")}, ${sql.identifier("namespace")}, ${sql.identifier("name")}, ${sql.identifier("uid")}, ${sql.identifier("rv")}, ${sql.identifier("node_name")}, ${sql.identifier("data")})
-    SELECT ${k.resource}, ${k.namespace}, ${k.name}, ${row.uid}, ${ourRevision}, ${row.nodeName}, ${row.data} WHERE ${when}`);
+export function insertObject(db: Db, k: ObjectKey, row: Indexed & { uid: string }, when: SQL) {
+  return db.run(sql`INSERT INTO ${objects} (${sql.identifier("resource")}, ${sql.identifier("namespace")}, ${sql.identifier("name")}, ${sql.identifier("uid")}, ${sql.identifier("rv")}, ${sql.identifier("node_name")}, ${sql.identifier("controller_uid")}, ${sql.identifier("data")})
+    SELECT ${k.resource}, ${k.namespace}, ${k.name}, ${row.uid}, ${ourRevision}, ${row.nodeName}, ${row.controllerUid}, ${row.data} WHERE ${when}`);
 }
 
-export function updateObject(db: Db, k: ObjectKey, expectedRv: number, row: { nodeName: string | null; data: string }) {
+export function updateObject(db: Db, k: ObjectKey, expectedRv: number, row: Indexed) {
   return db
     .update(objects)
-    .set({ rv: ourRevision, nodeName: row.nodeName, data: row.data })
+    .set({ rv: ourRevision, nodeName: row.nodeName, controllerUid: row.controllerUid, data: row.data })
     .where(and(keyIs(k), eq(objects.rv, expectedRv)));
 }
 
@@ -106,6 +114,8 @@ export function selectObject(db: Db, k: ObjectKey) {
 export interface ListQuery {
   resource: string;
   namespace?: string;
+  /** A controller's uid, or null for objects no controller owns. */
+  controllerUid?: string | null;
   /** Resume after this (namespace, name), exclusive. */
   after?: { namespace: string; name: string };
   nodeName?: string;
@@ -116,6 +126,7 @@ export function selectObjects(db: Db, q: ListQuery) {
   const conditions = [eq(objects.resource, q.resource)];
   if (q.namespace !== undefined) conditions.push(eq(objects.namespace, q.namespace));
   if (q.nodeName !== undefined) conditions.push(eq(objects.nodeName, q.nodeName));
+  if (q.controllerUid !== undefined) conditions.push(q.controllerUid === null ? isNull(objects.controllerUid) : eq(objects.controllerUid, q.controllerUid));
   if (q.after) {
     const after = or(gt(objects.namespace, q.after.namespace), and(eq(objects.namespace, q.after.namespace), gt(objects.name, q.after.name)));
     if (after) conditions.push(after);
@@ -156,7 +167,16 @@ export function selectChanges(db: Db, resource: string, afterId: number, limit: 
 /** The objects that name `ownerUid` in their ownerReferences, through the owner index. */
 export function selectOwned(db: Db, ownerUid: string) {
   return db
-    .select({ resource: objects.resource, namespace: objects.namespace, name: objects.name, uid: objects.uid, rv: objects.rv, nodeName: objects.nodeName, data: objects.data })
+    .select({
+      resource: objects.resource,
+      namespace: objects.namespace,
+      name: objects.name,
+      uid: objects.uid,
+      rv: objects.rv,
+      nodeName: objects.nodeName,
+      controllerUid: objects.controllerUid,
+      data: objects.data,
+    })
     .from(owners)
     .innerJoin(objects, and(eq(owners.resource, objects.resource), eq(owners.namespace, objects.namespace), eq(owners.name, objects.name)))
     .where(eq(owners.ownerUid, ownerUid));

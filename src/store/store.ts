@@ -61,10 +61,13 @@ function rowObject(row: ObjectRow): KubeObject {
   return decode(row.data, row.rv);
 }
 
-function nodeNameOf(resource: string, obj: KubeObject): string | null {
-  if (resource !== "pods") return null;
+function indexed(resource: string, obj: KubeObject): q.Indexed {
   const spec = obj.spec as { nodeName?: string } | undefined;
-  return spec?.nodeName || null;
+  return {
+    nodeName: resource === "pods" ? spec?.nodeName || null : null,
+    controllerUid: obj.metadata.ownerReferences?.find((r) => r.controller)?.uid ?? null,
+    data: encode(obj),
+  };
 }
 
 function ownerUids(obj: KubeObject): string[] {
@@ -95,10 +98,10 @@ export class Store {
   async create(resource: string, obj: KubeObject): Promise<WriteOutcome> {
     const key = keyOf(resource, obj);
     const guard = key.namespace ? q.both(q.objectAbsent(key), q.namespaceActive(key.namespace)) : q.objectAbsent(key);
-    const data = encode(obj);
+    const row = indexed(resource, obj);
     const [change] = await this.db.batch([
-      q.appendChange(this.db, key, { type: "ADDED", data, prev: null, now: this.now() }, guard),
-      q.insertObject(this.db, key, { uid: obj.metadata.uid ?? "", nodeName: nodeNameOf(resource, obj), data }, guard),
+      q.appendChange(this.db, key, { type: "ADDED", data: row.data, prev: null, now: this.now() }, guard),
+      q.insertObject(this.db, key, { ...row, uid: obj.metadata.uid ?? "" }, guard),
       ...q.replaceOwners(this.db, key, ownerUids(obj)),
     ]);
     const rv = change[0]?.id;
@@ -110,10 +113,10 @@ export class Store {
   /** Replace the object if it is still at `expectedRv`. */
   async update(resource: string, obj: KubeObject, expectedRv: number, prev: SelectorProjection): Promise<WriteOutcome> {
     const key = keyOf(resource, obj);
-    const data = encode(obj);
+    const row = indexed(resource, obj);
     const [change] = await this.db.batch([
-      q.appendChange(this.db, key, { type: "MODIFIED", data, prev: JSON.stringify(prev), now: this.now() }, q.objectAtRevision(key, expectedRv)),
-      q.updateObject(this.db, key, expectedRv, { nodeName: nodeNameOf(resource, obj), data }),
+      q.appendChange(this.db, key, { type: "MODIFIED", data: row.data, prev: JSON.stringify(prev), now: this.now() }, q.objectAtRevision(key, expectedRv)),
+      q.updateObject(this.db, key, expectedRv, row),
       ...q.replaceOwners(this.db, key, ownerUids(obj)),
     ]);
     const rv = change[0]?.id;
