@@ -126,7 +126,9 @@ export function buildCatalog(kinds: readonly KindDef[]): SchemaCatalog {
   for (const kind of kinds) {
     const gvk = { group: kind.group, version: kind.version, kind: kind.kind };
     const root = unwrap(kind.schema).core;
-    catalog.assign(canonical(root), { name: definitionName(gvk), node: root, gvks: [gvk], kind });
+    // Kinds sharing one schema (a kind served in two versions) share its definition and its GVKs.
+    const name = catalog.nameOf(root) ?? definitionName(gvk);
+    catalog.assign(canonical(root), { name, node: root, gvks: [gvk], kind });
   }
   for (const kind of kinds) visit(kind.schema, { path: [], item: false }, 0);
   for (const builtin of BUILTINS) visit(builtin.schema, { path: [], item: false }, 0);

@@ -44,7 +44,7 @@ export function refTo(name: string, dialect: Dialect): JsonObject {
 }
 
 /**
- * IntOrString and Quantity, named as Kubernetes names them. Its v3 forms have no `type`, so that
+ * IntOrString and Quantity, named as Kubernetes names them. Their v3 forms have no `type`, so that
  * kubectl explain shows `<IntOrString>`/`<Quantity>`; Swagger 2.0 has no oneOf, so v2 uses the
  * string forms Kubernetes publishes there.
  */

@@ -28,7 +28,7 @@ interface Built {
   kinds: readonly KindDef[];
   catalog: SchemaCatalog;
   definitions: Partial<Record<Dialect, Definitions>>;
-  v3: Map<string, V3Entry | undefined>;
+  v3: Map<string, V3Entry>;
   root?: JsonObject;
   v2?: JsonObject;
 }
@@ -158,15 +158,15 @@ function document(b: Built, dialect: Dialect, items: PathItem[]): JsonObject {
 
 export function v3Entry(kinds: readonly KindDef[], key: string): V3Entry | undefined {
   const b = built(kinds);
-  if (b.v3.has(key)) return b.v3.get(key);
+  const cached = b.v3.get(key);
+  if (cached) return cached;
+  // Unknown keys are not remembered: clients choose them, and the map would grow without bound.
   const spec = documentKeys(kinds).get(key);
-  let entry: V3Entry | undefined;
-  if (spec) {
-    const served = spec.version === undefined ? [] : kinds.filter((k) => k.group === spec.group && k.version === spec.version);
-    const doc = document(b, "v3", [...discoveryPaths(key, spec.group, spec.version), ...resourcePaths(b, served)]);
-    const json = JSON.stringify(doc);
-    entry = { doc, json, hash: fnv1a64Hex(json) };
-  }
+  if (!spec) return undefined;
+  const served = spec.version === undefined ? [] : kinds.filter((k) => k.group === spec.group && k.version === spec.version);
+  const doc = document(b, "v3", [...discoveryPaths(key, spec.group, spec.version), ...resourcePaths(b, served)]);
+  const json = JSON.stringify(doc);
+  const entry = { doc, json, hash: fnv1a64Hex(json) };
   b.v3.set(key, entry);
   return entry;
 }

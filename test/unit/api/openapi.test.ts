@@ -237,6 +237,40 @@ describe("OpenAPI v3 group-version documents", () => {
   });
 });
 
+describe("definition names", () => {
+  const widgetSpec = z.strictObject({ size: z.int32().optional() });
+  const target = z.strictObject({ name: z.string() }).meta({ id: "io.example.v1.TargetRef" });
+  const widgetSchema = kindSchema({ apiVersion: "example.io/v1", kind: "Widget", spec: z.strictObject({ target, backup: target.optional(), spec: widgetSpec }) });
+  const widget = (version: string): KindDef => ({
+    ...base,
+    group: "example.io",
+    version,
+    kind: "Widget",
+    listKind: "WidgetList",
+    plural: "widgets",
+    singular: "widget",
+    namespaced: false,
+    schema: widgetSchema,
+  });
+  const widgets: readonly KindDef[] = [widget("v1"), widget("v1beta1")];
+
+  it("name custom groups by their reversed domain and keep ids given with .meta({ id })", () => {
+    const schemas = schemasOf(openapiV3GroupVersion(widgets, "apis/example.io/v1") ?? {});
+    expect(Object.keys(schemas)).toEqual(expect.arrayContaining(["io.example.v1.Widget", "io.example.v1.WidgetSpec", "io.example.v1.TargetRef"]));
+  });
+
+  it("give a schema served in two versions one definition carrying both GVKs", () => {
+    const beta = openapiV3GroupVersion(widgets, "apis/example.io/v1beta1") ?? {};
+    const root = obj(schemasOf(beta)["io.example.v1.Widget"]);
+    expect(root["x-kubernetes-group-version-kind"]).toEqual([
+      { group: "example.io", kind: "Widget", version: "v1" },
+      { group: "example.io", kind: "Widget", version: "v1beta1" },
+    ]);
+    expect(schemasOf(beta)["io.example.v1beta1.WidgetList"]).toBeDefined();
+    expect(operation(beta, "/apis/example.io/v1beta1/widgets/{name}", "patch")["x-kubernetes-group-version-kind"]).toEqual({ group: "example.io", kind: "Widget", version: "v1beta1" });
+  });
+});
+
 describe("OpenAPI v2", () => {
   const v2 = openapiV2(kinds);
 
