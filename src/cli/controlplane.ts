@@ -36,8 +36,14 @@ export async function startControlPlane({ port, stateDir, log }: ControlPlaneOpt
   const persistDir = join(dir, "wrangler");
   await mkdir(dir, { recursive: true });
   const env = wranglerEnv(join(dir, "logs"));
+  // wrangler dev stays up after a failed build, waiting for an edited source; there is no
+  // point in waiting for /readyz then.
+  let buildFailed: (reason: string) => void = () => {};
+  const buildFailure = new Promise<string>((resolve) => (buildFailed = resolve));
   const wranglerLine = (line: string): void => {
-    if (line.trim()) log(`wrangler | ${line}`);
+    if (!line.trim()) return;
+    log(`wrangler | ${line}`);
+    if (line.includes("Build failed")) buildFailed("the Worker's build failed");
   };
 
   log(`applying D1 migrations to ${persistDir}`);
@@ -71,7 +77,8 @@ export async function startControlPlane({ port, stateDir, log }: ControlPlaneOpt
   );
 
   try {
-    await waitForReady({ url, token, exited: wrangler.exited, timeoutMs: READY_TIMEOUT_MS });
+    const exited = wrangler.exited.then((code) => `wrangler dev exited (${code})`);
+    await waitForReady({ url, token, failed: Promise.race([exited, buildFailure]), timeoutMs: READY_TIMEOUT_MS });
   } catch (err) {
     await children.stopAll();
     throw err;

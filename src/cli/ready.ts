@@ -3,20 +3,20 @@
 export interface ReadyOptions {
   url: string;
   token: string;
-  /** Settles when the server process exits: then there is nothing left to wait for. */
-  exited: Promise<number | string>;
+  /** Resolves with the reason when waiting is pointless (the server exited, the build failed). */
+  failed: Promise<string>;
   timeoutMs: number;
 }
 
 const POLL_MS = 250;
 
-export async function waitForReady({ url, token, exited, timeoutMs }: ReadyOptions): Promise<void> {
-  let exitCode: number | string | undefined;
-  void exited.then((code) => (exitCode = code));
+export async function waitForReady({ url, token, failed, timeoutMs }: ReadyOptions): Promise<void> {
+  let failure: string | undefined;
+  void failed.then((reason) => (failure = reason));
   const deadline = Date.now() + timeoutMs;
   let last = "no answer yet";
   while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`wrangler dev exited (${exitCode}) before the API was ready`);
+    if (failure !== undefined) throw new Error(`${failure} before the API was ready`);
     try {
       const res = await fetch(`${url}/readyz`, {
         headers: { authorization: `Bearer ${token}` },
