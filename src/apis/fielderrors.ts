@@ -26,8 +26,8 @@ export function notSupported(field: string, value: unknown, supported: readonly 
   return { reason: "FieldValueNotSupported", field, message: withDetail(`Unsupported value: ${formatValue(value)}`, detail) };
 }
 
-export function duplicate(field: string, value: unknown): FieldCause {
-  return { reason: "FieldValueDuplicate", field, message: `Duplicate value: ${formatValue(value)}` };
+export function duplicate(field: string, value: unknown, detail?: string): FieldCause {
+  return { reason: "FieldValueDuplicate", field, message: withDetail(`Duplicate value: ${formatValue(value)}`, detail) };
 }
 
 export function notFound(field: string, value: unknown): FieldCause {
