@@ -1,8 +1,8 @@
 // The apimachinery types every OpenAPI document refers to (ListMeta, Status, DeleteOptions, Patch,
-// WatchEvent, discovery types, autoscaling/v1 Scale), written as zod so the one converter turns
-// them into schemas.
+// WatchEvent, discovery types), written as zod so the one converter turns them into schemas, and
+// autoscaling/v1 Scale, the schema the scale subresource itself uses.
 import { z } from "zod";
-import { objectMetaSchema } from "../../apis/meta";
+import { scaleSchema } from "../../apis/autoscaling/v1/scale";
 import { META_V1, SCALE_GVK, type GroupVersionKind } from "./names";
 
 const text = (description: string) => z.string().optional().describe(description);
@@ -126,21 +126,6 @@ const apiResourceList = z
   .strictObject({ apiVersion: text("v1"), groupVersion: z.string(), kind: text("APIResourceList"), resources: z.array(apiResource) })
   .describe("APIResourceList is a list of APIResource in a group and version.");
 
-const scale = z
-  .strictObject({
-    apiVersion: text("autoscaling/v1"),
-    kind: text("Scale"),
-    metadata: objectMetaSchema.optional(),
-    spec: z.strictObject({ replicas: z.int32().optional().describe("The desired number of instances.") }).optional(),
-    status: z
-      .strictObject({
-        replicas: z.int32().describe("The actual number of observed instances."),
-        selector: text("The label query over pods that should match the replicas count, as a string."),
-      })
-      .optional(),
-  })
-  .describe("Scale represents a scaling request for a resource.");
-
 const AUTOSCALING_V1 = "io.k8s.api.autoscaling.v1";
 
 /** A builtin definition: the schema, its name, and the GVKs clients look it up by. */
@@ -169,7 +154,7 @@ export const BUILTINS: readonly Builtin[] = [
   { name: `${META_V1}.APIVersions`, schema: apiVersions, gvks: coreGvk("APIVersions") },
   { name: `${META_V1}.APIResource`, schema: apiResource, gvks: [] },
   { name: `${META_V1}.APIResourceList`, schema: apiResourceList, gvks: coreGvk("APIResourceList") },
-  { name: `${AUTOSCALING_V1}.Scale`, schema: scale, gvks: [SCALE_GVK] },
+  { name: `${AUTOSCALING_V1}.Scale`, schema: scaleSchema, gvks: [SCALE_GVK] },
 ];
 
 /** Names of the builtins the operations refer to. */
