@@ -21,7 +21,7 @@ export function fnv32a(bytes: Uint8Array, seed: number = FNV32_OFFSET): number {
   return h >>> 0;
 }
 
-/** rand.SafeEncodeString: each character's code modulo the alphabet; "2166136261" → "6bbfbcc6b5". */
+/** rand.SafeEncodeString: each character's code modulo the alphabet; "2166136261" → "65bb57b6b5". */
 export function safeEncodeString(s: string): string {
   let out = "";
   for (const ch of s) out += SAFE_ALPHABET[(ch.codePointAt(0) ?? 0) % SAFE_ALPHABET.length];
