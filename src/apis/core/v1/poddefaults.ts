@@ -87,7 +87,7 @@ function defaultVolume(v: JsonObject): void {
 
 /** The deprecated `serviceAccount` mirrors `serviceAccountName`, filling it when only it is set (v1 conversion). */
 function mirrorServiceAccount(spec: JsonObject): void {
-  setDefault(spec, "serviceAccountName", spec.serviceAccount);
+  if (typeof spec.serviceAccount === "string") setDefault(spec, "serviceAccountName", spec.serviceAccount);
   if (typeof spec.serviceAccountName === "string" && spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
 }
 
