@@ -15,7 +15,9 @@ import { applyMergePatch } from "./mergepatch";
 import { strategicMergePatch } from "./strategic";
 import { fail, type PatchResult } from "./types";
 
+export { applyPatch, LAST_APPLIED, type ApplyOptions, type ApplyResult } from "./apply";
 export { applyJsonPatch, MAX_JSON_PATCH_OPERATIONS } from "./jsonpatch";
+export { fieldManagerFor, managerFromUserAgent, updateManagedFields, type UpdateManagedFieldsOptions } from "./managedfields";
 export { applyMergePatch } from "./mergepatch";
 export { strategicMergePatch } from "./strategic";
 export type { PatchError, PatchReason, PatchResult, Result } from "./types";
