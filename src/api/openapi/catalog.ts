@@ -13,7 +13,7 @@ import type { KindDef } from "../../apis/types";
 import { BUILTINS } from "./builtins";
 import { definitionName, META_V1, pascal, singular, type GroupVersionKind } from "./names";
 import { sharedTypeNames } from "./typenames";
-import { canonical, idOf, unwrap, type ZodNode } from "./zodwalk";
+import { canonical, coreOf, idOf, type ZodNode } from "./zodwalk";
 
 export interface Definition {
   name: string;
@@ -59,7 +59,7 @@ export class SchemaCatalog {
 
   /** The definition a kind's objects are described by. */
   kindName(kind: KindDef): string {
-    const name = this.nameOf(unwrap(kind.schema).core);
+    const name = this.nameOf(coreOf(kind.schema));
     if (!name) throw new Error(`${kind.kind} has no definition`);
     return name;
   }
@@ -89,7 +89,7 @@ export function buildCatalog(kinds: readonly KindDef[]): SchemaCatalog {
 
   const visit = (node: ZodNode, occ: Occurrence, depth: number): void => {
     if (depth > MAX_DEPTH) return;
-    const { core } = unwrap(node);
+    const core = coreOf(node);
     const def = core._zod.def;
     switch (def.type) {
       case "object": {
@@ -125,7 +125,7 @@ export function buildCatalog(kinds: readonly KindDef[]): SchemaCatalog {
 
   for (const kind of kinds) {
     const gvk = { group: kind.group, version: kind.version, kind: kind.kind };
-    const root = unwrap(kind.schema).core;
+    const root = coreOf(kind.schema);
     // Kinds sharing one schema (a kind served in two versions) share its definition and its GVKs.
     const name = catalog.nameOf(root) ?? definitionName(gvk);
     catalog.assign(canonical(root), { name, node: root, gvks: [gvk], kind });

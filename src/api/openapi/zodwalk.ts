@@ -46,40 +46,52 @@ export function asCore(node: ZodNode): ZodCore {
   return node as ZodCore;
 }
 
+/** The schema a wrapper wraps, or undefined when `core` is not a wrapper. */
+function innerOf(core: ZodCore): ZodNode | undefined {
+  const def = core._zod.def;
+  switch (def.type) {
+    case "optional":
+    case "nonoptional":
+    case "readonly":
+    case "catch":
+    case "prefault":
+    case "nullable":
+    case "default":
+      return def.innerType;
+    case "pipe":
+      // Clients send the pipe's input, so the input side is what a schema document describes.
+      return def.in;
+    case "lazy":
+      return (core as z.core.$ZodLazy)._zod.innerType;
+  }
+  return undefined;
+}
+
+const MAX_WRAPPERS = 64;
+
+/** The schema with a shape inside any wrappers (what the naming pass needs, without metadata). */
+export function coreOf(node: ZodNode): ZodCore {
+  let current = asCore(node);
+  for (let depth = 0; depth < MAX_WRAPPERS; depth++) {
+    const inner = innerOf(current);
+    if (!inner) break;
+    current = asCore(inner);
+  }
+  return current;
+}
+
 /** Peel optional/nullable/default/readonly/catch/pipe/lazy down to the schema that has a shape. */
 export function unwrap(node: ZodNode): Unwrapped {
   const metas: Meta[] = [];
   let nullable = false;
   let defaultValue: unknown;
   let current = asCore(node);
-  for (let depth = 0; depth < 64; depth++) {
-    const def = current._zod.def;
-    let inner: ZodNode | undefined;
-    switch (def.type) {
-      case "optional":
-      case "nonoptional":
-      case "readonly":
-      case "catch":
-      case "prefault":
-        inner = def.innerType;
-        break;
-      case "nullable":
-        nullable = true;
-        inner = def.innerType;
-        break;
-      case "default":
-        defaultValue ??= jsonValue(def.defaultValue);
-        inner = def.innerType;
-        break;
-      case "pipe":
-        // Clients send the pipe's input, so the input side is what a schema document describes.
-        inner = def.in;
-        break;
-      case "lazy":
-        inner = (current as z.core.$ZodLazy)._zod.innerType;
-        break;
-    }
+  for (let depth = 0; depth < MAX_WRAPPERS; depth++) {
+    const inner = innerOf(current);
     if (!inner) break;
+    const def = current._zod.def;
+    if (def.type === "nullable") nullable = true;
+    if (def.type === "default") defaultValue ??= jsonValue(def.defaultValue);
     metas.push(metaOf(current));
     current = asCore(inner);
   }
