@@ -9,7 +9,6 @@ import type { JsonObject } from "./openapi/convert";
 import { v2Document, v3Entry, v3Root } from "./openapi/documents";
 
 export type { Json, JsonObject } from "./openapi/convert";
-export { PATCH_CONTENT_TYPES } from "./openapi/operations";
 
 /** GET /openapi/v3: `{ paths: { "apis/apps/v1": { serverRelativeURL: "/openapi/v3/apis/apps/v1?hash=..." } } }`. */
 export function openapiV3Root(kinds: readonly KindDef[]): JsonObject {

@@ -6,6 +6,7 @@
 // Operations are built once in a neutral form and rendered for OpenAPI v3 and Swagger 2.0.
 import type { KindDef } from "../../apis/types";
 import { kindSubresources, kindVerbs } from "../discovery";
+import { PATCH_CONTENT_TYPES } from "../patch";
 import { REF } from "./builtins";
 import { refTo, type Dialect, type JsonObject } from "./convert";
 import { operationGroupVersion, operationTag, pascal, SCALE_GVK, type GroupVersionKind } from "./names";
@@ -48,12 +49,6 @@ const DELETE_COLLECTION: QueryParam[] = [...DELETE, "continue", "fieldSelector",
 
 const PRODUCES = ["application/json", "application/yaml"] as const;
 const PRODUCES_WATCH = [...PRODUCES, "application/json;stream=watch"] as const;
-export const PATCH_CONTENT_TYPES = [
-  "application/apply-patch+yaml",
-  "application/json-patch+json",
-  "application/merge-patch+json",
-  "application/strategic-merge-patch+json",
-] as const;
 
 interface Response {
   code: string;
