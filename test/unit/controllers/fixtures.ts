@@ -53,7 +53,7 @@ export function replicaSet(o: { name?: string; replicas?: number; minReadySecond
   return {
     apiVersion: "apps/v1",
     kind: "ReplicaSet",
-    metadata: { name, namespace: "default", uid: `uid-${name}`, generation: o.generation ?? 1, creationTimestamp: iso(T0) },
+    metadata: { name, namespace: "default", uid: `uid-${name}`, generation: o.generation ?? 1, creationTimestamp: iso(T0), labels },
     spec: {
       replicas: o.replicas ?? 3,
       minReadySeconds: o.minReadySeconds ?? 0,
