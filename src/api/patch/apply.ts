@@ -25,6 +25,7 @@ import {
   managerId,
   ownable,
   settle,
+  updateManagedFields,
   withoutManagedFields,
   type ManagerEntry,
   type Managers,
@@ -68,7 +69,7 @@ export function applyPatch(opts: ApplyOptions): ApplyResult {
     node: describe(opts.schema),
     ignored: ignoredFor(opts.subresource),
     live: withoutManagedFields(opts.live),
-    managers: decodeManagedFields(opts.live?.metadata.managedFields),
+    managers: startingManagers(opts),
   };
   const cfg = dropIgnored(config.value, run.ignored);
   let outcome = applyOnce(run, cfg, opts.force);
@@ -85,6 +86,27 @@ interface Run {
   ignored: FieldSet;
   live: JsonObject;
   managers: Managers;
+}
+
+/**
+ * The live object's managers. An object nobody manages yet (created before managedFields were
+ * tracked, or stripped of them) first has all its fields given to "before-first-apply", as
+ * Kubernetes does, so that the first applier cannot silently take them over.
+ */
+function startingManagers(opts: ApplyOptions): Managers {
+  const managers = decodeManagedFields(opts.live?.metadata.managedFields);
+  if (!opts.live || managers.size > 0) return managers;
+  const owned = updateManagedFields({
+    old: undefined,
+    updated: opts.live,
+    manager: "before-first-apply",
+    operation: "Update",
+    subresource: opts.subresource,
+    apiVersion: opts.apiVersion,
+    now: opts.now,
+    schema: opts.schema,
+  });
+  return decodeManagedFields(owned);
 }
 
 type Outcome =

@@ -79,6 +79,14 @@ describe("server-side apply: conflicts", () => {
     expect(annotation).toEqual(config({ replicas: 5 }));
   });
 
+  it("gives an unmanaged object's fields to before-first-apply, so the first applier conflicts with them", () => {
+    const unmanaged = liveDeployment() as unknown as KubeObject;
+    const r = apply(unmanaged, config({ replicas: 5 }), "ci");
+    expect(!r.ok && r.error.message).toBe('Apply failed with 1 conflict: conflict with "before-first-apply" using apps/v1: .spec.replicas');
+    const shared = applied(unmanaged, config({ replicas: 2 }), "ci");
+    expect(shared.metadata.managedFields?.map((e) => e.manager)).toEqual(["ci", "before-first-apply"]);
+  });
+
   it("still reports conflicts on fields changed since the last client-side apply", () => {
     const live = createdClientSide();
     const scaled = { ...live, spec: { ...(live.spec as object), replicas: 3 } } as KubeObject;
