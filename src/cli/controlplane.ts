@@ -1,5 +1,5 @@
-// Starting a local control plane: the Worker under `wrangler dev` (Miniflare), with its D1
-// database and Durable Objects persisted in a state folder. `edgeplane dev` and the end-to-end
+// Starting a local control plane: the Worker under `wrangler dev` (Miniflare) on HTTPS, with its
+// D1 database and Durable Objects persisted in a state folder. `edgeplane dev` and the end-to-end
 // tests both start it through startControlPlane.
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -8,6 +8,7 @@ import { startCronTrigger } from "./cron";
 import { writeKubeconfig } from "./kubeconfig";
 import { freePort } from "./ports";
 import { waitForReady } from "./ready";
+import { ensureLocalCertificate } from "./tls";
 import { ensureAdminToken } from "./token";
 import { PROJECT_DIR, WRANGLER_BIN, WRANGLER_CONFIG, runWrangler, wranglerEnv } from "./wrangler";
 
@@ -18,9 +19,11 @@ export interface ControlPlaneOptions {
 }
 
 export interface ControlPlane {
-  /** http://127.0.0.1:<port> */
+  /** https://127.0.0.1:<port> */
   url: string;
   token: string;
+  /** The server's self-signed certificate (PEM), which clients trust. */
+  caCert: string;
   kubeconfigPath: string;
   /** Settles if wrangler dev exits by itself (a crash), with its exit code or signal. */
   exited: Promise<number | string>;
@@ -52,8 +55,9 @@ export async function startControlPlane({ port, stateDir, log }: ControlPlaneOpt
     onLine: wranglerLine,
   });
   const token = await ensureAdminToken(dir);
+  const tls = await ensureLocalCertificate(dir);
 
-  const url = `http://127.0.0.1:${port}`;
+  const url = `https://127.0.0.1:${port}`;
   // wrangler's inspector defaults to port 9229; two dev servers starting at once would both
   // take it and one would fail, so each gets a free port of its own.
   const inspectorPort = await freePort();
@@ -67,6 +71,9 @@ export async function startControlPlane({ port, stateDir, log }: ControlPlaneOpt
       "--config", WRANGLER_CONFIG,
       "--ip", "127.0.0.1",
       "--port", String(port),
+      "--local-protocol", "https",
+      "--https-key-path", tls.keyPath,
+      "--https-cert-path", tls.certPath,
       "--inspector-port", String(inspectorPort),
       "--persist-to", persistDir,
       "--test-scheduled",
@@ -78,7 +85,7 @@ export async function startControlPlane({ port, stateDir, log }: ControlPlaneOpt
 
   try {
     const exited = wrangler.exited.then((code) => `wrangler dev exited (${code})`);
-    await waitForReady({ url, token, failed: Promise.race([exited, buildFailure]), timeoutMs: READY_TIMEOUT_MS });
+    await waitForReady({ url, token, ca: tls.certPem, failed: Promise.race([exited, buildFailure]), timeoutMs: READY_TIMEOUT_MS });
   } catch (err) {
     await children.stopAll();
     throw err;
@@ -86,13 +93,14 @@ export async function startControlPlane({ port, stateDir, log }: ControlPlaneOpt
   log(`API ready at ${url}`);
 
   const kubeconfigPath = join(dir, "kubeconfig");
-  await writeKubeconfig({ path: kubeconfigPath, server: url, token });
-  const cron = startCronTrigger(url, log);
+  await writeKubeconfig({ path: kubeconfigPath, server: url, ca: tls.certPem, token });
+  const cron = startCronTrigger({ url, ca: tls.certPem, log });
 
   let stopping: Promise<void> | undefined;
   return {
     url,
     token,
+    caCert: tls.certPem,
     kubeconfigPath,
     exited: wrangler.exited,
     stop() {

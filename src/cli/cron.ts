@@ -2,6 +2,8 @@
 // by itself. wrangler.toml declares one trigger, "* * * * *", so this fires at the start of
 // every minute through Miniflare's trigger endpoint (`/cdn-cgi/local/scheduled` in wrangler 4;
 // `/cdn-cgi/handler/scheduled` is an older name it still rewrites).
+import { request } from "./http";
+
 const CRON = "* * * * *";
 const MINUTE_MS = 60_000;
 
@@ -9,15 +11,22 @@ export interface CronTrigger {
   stop(): void;
 }
 
-export function startCronTrigger(url: string, log: (line: string) => void): CronTrigger {
+export interface CronOptions {
+  url: string;
+  /** The server's certificate. */
+  ca: string;
+  log(line: string): void;
+}
+
+export function startCronTrigger({ url, ca, log }: CronOptions): CronTrigger {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
   const fire = async (scheduledTime: number): Promise<void> => {
     const query = new URLSearchParams({ cron: CRON, time: String(scheduledTime), format: "json" });
     try {
-      const res = await fetch(`${url}/cdn-cgi/local/scheduled?${query}`);
-      if (!res.ok) log(`cron trigger: scheduled() failed (${res.status}): ${await res.text()}`);
+      const res = await request(`${url}/cdn-cgi/local/scheduled?${query}`, { ca });
+      if (res.status !== 200) log(`cron trigger: scheduled() failed (${res.status}): ${res.text}`);
     } catch (err) {
       if (!stopped) log(`cron trigger: ${(err as Error).message}`);
     }

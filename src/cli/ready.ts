@@ -1,8 +1,12 @@
 // Waiting until the Worker answers /readyz: wrangler prints "Ready" before the first request
 // has built the Worker, so only the Worker's own answer says the API is up.
+import { request } from "./http";
+
 export interface ReadyOptions {
   url: string;
   token: string;
+  /** The server's certificate. */
+  ca: string;
   /** Resolves with the reason when waiting is pointless (the server exited, the build failed). */
   failed: Promise<string>;
   timeoutMs: number;
@@ -10,7 +14,7 @@ export interface ReadyOptions {
 
 const POLL_MS = 250;
 
-export async function waitForReady({ url, token, failed, timeoutMs }: ReadyOptions): Promise<void> {
+export async function waitForReady({ url, token, ca, failed, timeoutMs }: ReadyOptions): Promise<void> {
   let failure: string | undefined;
   void failed.then((reason) => (failure = reason));
   const deadline = Date.now() + timeoutMs;
@@ -18,12 +22,9 @@ export async function waitForReady({ url, token, failed, timeoutMs }: ReadyOptio
   while (Date.now() < deadline) {
     if (failure !== undefined) throw new Error(`${failure} before the API was ready`);
     try {
-      const res = await fetch(`${url}/readyz`, {
-        headers: { authorization: `Bearer ${token}` },
-        signal: AbortSignal.timeout(5_000),
-      });
-      if (res.ok) return;
-      last = `/readyz answered ${res.status}: ${(await res.text()).slice(0, 200)}`;
+      const res = await request(`${url}/readyz`, { headers: { authorization: `Bearer ${token}` }, ca, timeoutMs: 5_000 });
+      if (res.status === 200) return;
+      last = `/readyz answered ${res.status}: ${res.text.slice(0, 200)}`;
     } catch (err) {
       last = (err as Error).message;
     }

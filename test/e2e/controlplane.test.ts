@@ -10,6 +10,7 @@ import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { startControlPlane } from "../../src/cli/controlplane";
+import { request } from "../../src/cli/http";
 import { freePort } from "../../src/cli/ports";
 import { useCluster } from "./harness";
 import { runKubectl } from "./kubectl";
@@ -27,22 +28,23 @@ describe("access", () => {
   });
 
   it("refuses requests without a token or with a wrong one: 401 Unauthorized as a Status", async () => {
-    for (const authorization of [undefined, "Bearer not-the-token"]) {
-      const res = await fetch(`${cluster.url}/api/v1/namespaces`, {
-        headers: authorization ? { authorization } : {},
-      });
+    const attempts: Record<string, string>[] = [{}, { authorization: "Bearer not-the-token" }];
+    for (const headers of attempts) {
+      const res = await request(`${cluster.url}/api/v1/namespaces`, { headers, ca: cluster.caCert });
       expect(res.status).toBe(401);
-      expect(await res.json()).toMatchObject({ kind: "Status", apiVersion: "v1", status: "Failure", reason: "Unauthorized", code: 401 });
+      expect(JSON.parse(res.text)).toMatchObject({ kind: "Status", apiVersion: "v1", status: "Failure", reason: "Unauthorized", code: 401 });
     }
   });
 
-  it("writes a kubeconfig with the context edgeplane, the server and the token; both files private", async () => {
+  it("writes a kubeconfig with the context edgeplane, the HTTPS server, its certificate and the token; all private", async () => {
     const config = parse(await readFile(cluster.kubeconfigPath, "utf8"));
     expect(config["current-context"]).toBe("edgeplane");
+    expect(cluster.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(config.clusters[0].cluster.server).toBe(cluster.url);
+    expect(Buffer.from(config.clusters[0].cluster["certificate-authority-data"], "base64").toString()).toBe(cluster.caCert);
     expect(config.users[0].user.token).toBe(cluster.token);
     expect(cluster.token).toMatch(/^[0-9a-f]{64}$/);
-    for (const file of [cluster.kubeconfigPath, join(cluster.stateDir, "admin-token")]) {
+    for (const file of [cluster.kubeconfigPath, join(cluster.stateDir, "admin-token"), join(cluster.stateDir, "tls", "key.pem")]) {
       expect((await stat(file)).mode & 0o077, file).toBe(0);
     }
   });
@@ -60,10 +62,11 @@ describe("restart", () => {
     const options = { port: await freePort(), stateDir, log: (line: string) => log.push(line) };
     try {
       const first = await startControlPlane(options);
-      const created = await fetch(`${first.url}/api/v1/namespaces/default/configmaps`, {
+      const created = await request(`${first.url}/api/v1/namespaces/default/configmaps`, {
         method: "POST",
         headers: { authorization: `Bearer ${first.token}`, "content-type": "application/json" },
         body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "survivor" }, data: { a: "1" } }),
+        ca: first.caCert,
       });
       expect(created.status).toBe(201);
       await first.stop();
@@ -71,11 +74,13 @@ describe("restart", () => {
       const second = await startControlPlane(options);
       try {
         expect(second.token).toBe(first.token);
-        const res = await fetch(`${second.url}/api/v1/namespaces/default/configmaps/survivor`, {
+        expect(second.caCert).toBe(first.caCert);
+        const res = await request(`${second.url}/api/v1/namespaces/default/configmaps/survivor`, {
           headers: { authorization: `Bearer ${second.token}` },
+          ca: second.caCert,
         });
         expect(res.status).toBe(200);
-        expect(await res.json()).toMatchObject({ data: { a: "1" } });
+        expect(JSON.parse(res.text)).toMatchObject({ data: { a: "1" } });
       } finally {
         await second.stop();
       }

@@ -2,11 +2,13 @@
 // `edgeplane dev`, on a free port with a temporary state folder), the installed kubectl pointed
 // at it, and a raw HTTP client with the admin token.
 import type { ChildProcess } from "node:child_process";
+import type { IncomingHttpHeaders } from "node:http";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { startControlPlane, type ControlPlane } from "../../src/cli/controlplane";
+import { request } from "../../src/cli/http";
 import { freePort } from "../../src/cli/ports";
 import { runKubectl, startKubectl, type KubectlProcess, type KubectlResult } from "./kubectl";
 
@@ -19,7 +21,7 @@ export interface KubectlOptions {
 
 export interface ApiResponse {
   status: number;
-  headers: Headers;
+  headers: IncomingHttpHeaders;
   text: string;
   /** The body parsed as JSON, when it is JSON. */
   json: unknown;
@@ -28,6 +30,8 @@ export interface ApiResponse {
 export interface Cluster {
   url: string;
   token: string;
+  /** The server's certificate, for HTTPS clients. */
+  caCert: string;
   kubeconfigPath: string;
   stateDir: string;
   kubectl(args: string[], options?: KubectlOptions): Promise<KubectlResult>;
@@ -113,6 +117,9 @@ export function useCluster(): Cluster {
     get token() {
       return started().token;
     },
+    get caCert() {
+      return started().caCert;
+    },
     get kubeconfigPath() {
       return started().kubeconfigPath;
     },
@@ -140,17 +147,17 @@ export function useCluster(): Cluster {
           allHeaders["content-type"] = "application/json";
         }
       }
-      const res = await fetch(started().url + path, { method, headers: allHeaders, body: payload });
-      const text = await res.text();
+      const { url, caCert } = started();
+      const res = await request(url + path, { method, headers: allHeaders, body: payload, ca: caCert });
       let json: unknown;
-      if ((res.headers.get("content-type") ?? "").includes("json")) {
+      if ((res.headers["content-type"] ?? "").includes("json")) {
         try {
-          json = JSON.parse(text);
+          json = JSON.parse(res.text);
         } catch {
           json = undefined;
         }
       }
-      return { status: res.status, headers: res.headers, text, json };
+      return { ...res, json };
     },
     async file(name, content, mode) {
       const dir = join(stateDir, "files");
