@@ -77,6 +77,16 @@ function manageReplicas(input: ReplicaSetInput, owned: Pod[]): Managed {
   return { actions, moreToCreate: false };
 }
 
+/** The Warning Kubernetes' pod control records when a create fails: the reconciler emits it instead of the SuccessfulCreate. */
+export function podCreateFailedEvent(rs: ReplicaSet, message: string): Action {
+  return { type: "event", about: rs, eventType: "Warning", reason: "FailedCreate", message: `Error creating: ${message}` };
+}
+
+/** The Warning for a failed pod delete, as Kubernetes words it. */
+export function podDeleteFailedEvent(rs: ReplicaSet, message: string): Action {
+  return { type: "event", about: rs, eventType: "Warning", reason: "FailedDelete", message: `Error deleting: ${message}` };
+}
+
 function minDefined(...values: (number | undefined)[]): number | undefined {
   const defined = values.filter((v): v is number => v !== undefined);
   return defined.length > 0 ? Math.min(...defined) : undefined;

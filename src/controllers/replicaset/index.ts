@@ -1,5 +1,5 @@
 // The ReplicaSet controller's decision logic: decideReplicaSet(observed) → Decision.
-export { decideReplicaSet, podFromTemplate, slowStartBatchSize } from "./decide";
+export { decideReplicaSet, podCreateFailedEvent, podDeleteFailedEvent, podFromTemplate, slowStartBatchSize } from "./decide";
 export { rankPodsForDeletion, podsToDelete } from "./ranking";
 export { claimObjects, withControllerRef, withoutOwnerRef, type Claim } from "./claim";
 export { calculateReplicaSetStatus, replicaSetStatusEqual } from "./status";

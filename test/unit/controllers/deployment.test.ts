@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { decideDeployment, type Deployment } from "../../../src/controllers/deployment";
+import { decideDeployment, replicaSetCreateFailed, type Deployment } from "../../../src/controllers/deployment";
 import type { ReplicaSet } from "../../../src/controllers/replicaset";
 import type { Action } from "../../../src/controllers/types";
 import { deployment, iso, pod, replicaSet, summary, T0 } from "./fixtures";
@@ -268,6 +268,16 @@ describe("progress deadline", () => {
     expect(c.decideDeployment()).toEqual({ actions: [] });
   });
 
+  test("a refused ReplicaSet create reports ReplicaSetCreateError; the retry that succeeds replaces it", () => {
+    const d = deployment({ replicas: 1 });
+    const failed = replicaSetCreateFailed({ deployment: d, replicaSetName: "web-abc", message: "exceeded quota", now: T0 });
+    expect(summary(failed)).toEqual(["updateStatus apps/deployments web", 'event ReplicaSetCreateError: Failed to create new replica set "web-abc": exceeded quota']);
+    const after = { ...d, status: statusOf(failed) };
+    expect(after.status?.conditions).toEqual([{ type: "Progressing", status: "False", reason: "ReplicaSetCreateError", message: 'Failed to create new replica set "web-abc": exceeded quota', lastUpdateTime: iso(T0), lastTransitionTime: iso(T0) }]);
+    const retry = decideDeployment({ deployment: after, replicaSets: [], pods: [], now: T0 + 1_000 });
+    expect(statusOf(retry.actions)?.conditions?.[0]).toMatchObject({ status: "True", reason: "NewReplicaSetCreated", lastTransitionTime: iso(T0 + 1_000) });
+  });
+
   test("a completed rollout sets no wake-up", () => {
     expect(running(deployment({ replicas: 2 })).decideDeployment()).toEqual({ actions: [] });
   });
@@ -284,6 +294,7 @@ describe("Recreate", () => {
     const oldPod = (phase: string) => pod({ name: "old", owner: { name: old.metadata.name ?? "", uid: old.metadata.uid ?? "" }, phase, deleting: true });
     const decide = (phase: string) => decideDeployment({ deployment: c.deployment, replicaSets: rsOf(c), pods: [oldPod(phase)], now: c.now }).actions;
     expect(decide("Running").some((a) => a.type === "create")).toBe(false);
+    expect(decideDeployment({ deployment: c.deployment, replicaSets: rsOf(c), pods: [oldPod("Running")], now: c.now }).requeueAfterMs).toBe(5_000);
     expect(decide("Unknown").some((a) => a.type === "create")).toBe(false);
     expect(decide("Succeeded").some((a) => a.type === "create")).toBe(true);
     expect(decide("Failed").some((a) => a.type === "create")).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { CREATED_NAME, decideReplicaSet, rankPodsForDeletion, slowStartBatchSize, type ReplicaSet } from "../../../src/controllers/replicaset";
+import { CREATED_NAME, decideReplicaSet, podCreateFailedEvent, rankPodsForDeletion, slowStartBatchSize, type ReplicaSet } from "../../../src/controllers/replicaset";
 import type { Pod } from "../../../src/controllers/podutil";
 import type { Action } from "../../../src/controllers/types";
 import { iso, pod, replicaSet, summary, T0 } from "./fixtures";
@@ -41,6 +41,10 @@ describe("slow start", () => {
       made.forEach(() => pods.push(owned(`p${pods.length}`)));
     }
     expect(batches).toEqual([1, 2, 4, 3]);
+  });
+
+  test("a refused create is reported as Kubernetes words it", () => {
+    expect(podCreateFailedEvent(replicaSet({}), "quota exceeded")).toMatchObject({ eventType: "Warning", reason: "FailedCreate", message: "Error creating: quota exceeded" });
   });
 
   test("a template that never yields pods stays at one create per pass", () => {
