@@ -28,7 +28,7 @@ function selectingAll(work: Work): Decision {
   return toDecision(work);
 }
 
-/** The ReplicaSets the Deployment owns, without the status-changing side of getAllReplicaSets. */
+/** syncStatusOnly: the status from the owned ReplicaSets, touching none of them (no revision or annotation sync). */
 function statusOnly(work: Work, owned: ReturnType<typeof claimReplicaSets>): void {
   const newRS = findNewReplicaSet(work.d, owned);
   syncDeploymentStatus(work, owned, newRS);
