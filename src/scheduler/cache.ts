@@ -44,7 +44,6 @@ export class NodeState {
   readonly pods = new Map<string, PodEntry>();
   /** A multiset: two pods may declare the same port (one of them was bound by someone else). */
   readonly ports: HostPort[] = [];
-  readonly ownerCounts = new Map<string, number>();
 
   constructor(readonly name: string) {}
 }
@@ -259,7 +258,6 @@ export class SchedulerCache {
   }
 
   private countOwner(uid: string, node: NodeState, sign: 1 | -1): void {
-    adjust(node.ownerCounts, uid, sign);
     let idx = this.owners.get(uid);
     if (!idx) this.owners.set(uid, (idx = { byNode: new Map(), domains: new Map(), epoch: this.epoch }));
     const n = (idx.byNode.get(node) ?? 0) + sign;

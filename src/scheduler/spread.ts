@@ -25,8 +25,11 @@ interface Constraint {
   /** Either the owner whose pods count, or a label selector over pods of the namespace. */
   owner: string | undefined;
   selector: LabelSelector;
-  /** Pods per node matching `selector` (owner-based constraints read the cache's index instead). */
-  perNode: Map<NodeState, number> | undefined;
+  /**
+   * Matching pods per node: the owner's index from the cache, or counted for the selector. One
+   * map keyed by node is much cheaper to probe for hundreds of nodes than a map on each node.
+   */
+  perNode: ReadonlyMap<NodeState, number> | undefined;
 }
 
 function selectorFor(c: TopologySpreadConstraint, labels: Record<string, string>): LabelSelector {
@@ -63,9 +66,9 @@ function explicit(cache: SchedulerCache, pod: PodInfo, when: string): Constraint
     });
 }
 
-function defaults(pod: PodInfo): Constraint[] {
+function defaults(cache: SchedulerCache, pod: PodInfo): Constraint[] {
   if (!pod.owner) return [];
-  const base = { minDomains: 1, honorAffinity: true, honorTaints: false, owner: pod.owner, selector: null, perNode: undefined };
+  const base = { minDomains: 1, honorAffinity: true, honorTaints: false, owner: pod.owner, selector: null, perNode: cache.ownerNodes(pod.owner) };
   return [
     { ...base, key: LABEL_HOSTNAME, maxSkew: 3 },
     { ...base, key: LABEL_ZONE, maxSkew: 5 },
@@ -73,7 +76,7 @@ function defaults(pod: PodInfo): Constraint[] {
 }
 
 function countOn(c: Constraint, node: NodeState): number {
-  return c.owner ? (node.ownerCounts.get(c.owner) ?? 0) : (c.perNode?.get(node) ?? 0);
+  return c.perNode?.get(node) ?? 0;
 }
 
 /** matchNodeInclusionPolicies: whether a node's pods count towards a constraint's domains. */
@@ -144,8 +147,7 @@ function countDomains(cache: SchedulerCache, pod: PodInfo, c: Constraint, into: 
     for (const v of into.keys()) into.set(v, byDomain?.get(v) ?? 0);
     return;
   }
-  const perNode = c.owner ? cache.ownerNodes(c.owner) : c.perNode;
-  for (const [node, n] of perNode ?? []) {
+  for (const [node, n] of c.perNode ?? []) {
     if (!node.exists || (requireAll && !hasAllKeys(node, all)) || !included(c, pod, node)) continue;
     const v = node.labels[c.key] ?? "";
     const cur = into.get(v);
@@ -156,7 +158,7 @@ function countDomains(cache: SchedulerCache, pod: PodInfo, c: Constraint, into: 
 /** PreScore over the feasible nodes; undefined when the pod has nothing to spread (Skip). */
 export function prepareSpreadScore(cache: SchedulerCache, pod: PodInfo, feasible: readonly NodeState[]): SpreadScore | undefined {
   const requireAll = pod.spread.length > 0;
-  const constraints = requireAll ? explicit(cache, pod, "ScheduleAnyway") : defaults(pod);
+  const constraints = requireAll ? explicit(cache, pod, "ScheduleAnyway") : defaults(cache, pod);
   if (constraints.length === 0) return undefined;
   const ignored = new Set<NodeState>();
   const domainCounts = constraints.map((c) => (c.key === LABEL_HOSTNAME ? undefined : new Map<string, number>()));

@@ -69,7 +69,7 @@ describe("SchedulerCache", () => {
     const terminating = makePod("p3", { nodeName: "b", owner: "rs" });
     terminating.metadata.deletionTimestamp = "2025-01-01T00:00:00Z";
     cache.upsertPod(terminating);
-    expect(cache.node("b")!.ownerCounts.get("uid-rs")).toBe(1);
+    expect(cache.ownerNodes("uid-rs")?.get(cache.node("b")!)).toBe(1);
     expect(cache.ownerDomains("uid-rs", "topology.kubernetes.io/zone")).toEqual(new Map([["z2", 2]]));
   });
 
