@@ -1,11 +1,14 @@
-// The SQL dialect layer: every statement the store issues, built with Drizzle against schema.ts.
-// Writes are conditional so that a batch either applies whole or changes nothing: the changelog
-// insert and the object write carry the same condition, evaluated in one D1 transaction.
-import { and, asc, eq, gt, isNull, or, sql, type SQL } from "drizzle-orm";
-import type { DrizzleD1Database } from "drizzle-orm/d1";
+// The SQL dialect layer: every statement the store issues, written with Drizzle's `sql` against
+// the tables of schema.ts and run in D1 batches by `run` below. Writes are conditional so that a
+// batch either applies whole or changes nothing: the changelog insert and the object write carry
+// the same condition, evaluated in one D1 transaction.
+//
+// Drizzle's own `db.batch()` cannot run raw `sql` statements that have parameters (its raw query
+// has no prepared statement to bind), so the batch is handed to D1 directly, with Drizzle's
+// dialect turning each statement into SQL text and parameters.
+import { sql, type SQL } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { changelog, meta, objects, owners } from "./schema";
-
-export type Db = DrizzleD1Database;
 
 export interface ObjectKey {
   resource: string;
@@ -42,10 +45,27 @@ export interface NewRevision {
   now: number;
 }
 
-const keyIs = (k: ObjectKey) => and(eq(objects.resource, k.resource), eq(objects.namespace, k.namespace), eq(objects.name, k.name));
+const dialect = new SQLiteAsyncDialect();
+
+/** Run statements as one D1 batch (one transaction); each result's rows, in order. */
+export async function run(d1: D1Database, statements: SQL[]): Promise<Record<string, unknown>[][]> {
+  const prepared = statements.map((s) => {
+    const q = dialect.sqlToQuery(s);
+    return d1.prepare(q.sql).bind(...q.params);
+  });
+  const results = await d1.batch<Record<string, unknown>>(prepared);
+  return results.map((r) => r.results ?? []);
+}
+
+const col = sql.identifier;
+
+const keyIs = (k: ObjectKey) => sql`${objects.resource} = ${k.resource} AND ${objects.namespace} = ${k.namespace} AND ${objects.name} = ${k.name}`;
 
 /** The revision this batch just wrote: D1 runs one batch at a time, so the log's maximum is ours. */
 const ourRevision = sql`(SELECT max(${changelog.id}) FROM ${changelog})`;
+
+const objectColumns = sql`${objects.resource} AS resource, ${objects.namespace} AS namespace, ${objects.name} AS name, ${objects.uid} AS uid,
+  ${objects.rv} AS rv, ${objects.nodeName} AS nodeName, ${objects.controllerUid} AS controllerUid, ${objects.data} AS data`;
 
 /** Conditions a write may be guarded by. All of them are evaluated inside the write batch. */
 export function objectAbsent(k: ObjectKey): SQL {
@@ -56,7 +76,7 @@ export function objectAtRevision(k: ObjectKey, rv: number): SQL {
   return sql`EXISTS (SELECT 1 FROM ${objects} WHERE ${keyIs(k)} AND ${objects.rv} = ${rv})`;
 }
 
-/** The namespace exists and is not terminating (creation in a terminating namespace is Forbidden in Kubernetes). */
+/** The namespace exists and is not terminating. */
 export function namespaceActive(namespace: string): SQL {
   return sql`EXISTS (SELECT 1 FROM ${objects} WHERE ${objects.resource} = 'namespaces' AND ${objects.namespace} = '' AND ${objects.name} = ${namespace}
     AND json_extract(${objects.data}, '$.metadata.deletionTimestamp') IS NULL)`;
@@ -66,49 +86,47 @@ export function both(a: SQL, b: SQL): SQL {
   return sql`(${a}) AND (${b})`;
 }
 
-export function appendChange(db: Db, k: ObjectKey, rev: NewRevision, when: SQL) {
-  return db.all<{ id: number }>(sql`INSERT INTO ${changelog} (${sql.identifier("resource")}, ${sql.identifier("namespace")}, ${sql.identifier("name")}, ${sql.identifier("type")}, ${sql.identifier("data")}, ${sql.identifier("prev")}, ${sql.identifier("created_at")})
-    SELECT ${k.resource}, ${k.namespace}, ${k.name}, ${rev.type}, ${rev.data}, ${rev.prev}, ${rev.now} WHERE ${when} RETURNING ${changelog.id} AS id`);
+/** Returns one row `{ id }` when the condition held, none otherwise. */
+export function appendChange(k: ObjectKey, rev: NewRevision, when: SQL): SQL {
+  return sql`INSERT INTO ${changelog} (${col("resource")}, ${col("namespace")}, ${col("name")}, ${col("type")}, ${col("data")}, ${col("prev")}, ${col("created_at")})
+    SELECT ${k.resource}, ${k.namespace}, ${k.name}, ${rev.type}, ${rev.data}, ${rev.prev}, ${rev.now} WHERE ${when} RETURNING ${col("id")} AS id`;
 }
 
-export function insertObject(db: Db, k: ObjectKey, row: Indexed & { uid: string }, when: SQL) {
-  return db.run(sql`INSERT INTO ${objects} (${sql.identifier("resource")}, ${sql.identifier("namespace")}, ${sql.identifier("name")}, ${sql.identifier("uid")}, ${sql.identifier("rv")}, ${sql.identifier("node_name")}, ${sql.identifier("controller_uid")}, ${sql.identifier("data")})
-    SELECT ${k.resource}, ${k.namespace}, ${k.name}, ${row.uid}, ${ourRevision}, ${row.nodeName}, ${row.controllerUid}, ${row.data} WHERE ${when}`);
+export function insertObject(k: ObjectKey, row: Indexed & { uid: string }, when: SQL): SQL {
+  return sql`INSERT INTO ${objects} (${col("resource")}, ${col("namespace")}, ${col("name")}, ${col("uid")}, ${col("rv")}, ${col("node_name")}, ${col("controller_uid")}, ${col("data")})
+    SELECT ${k.resource}, ${k.namespace}, ${k.name}, ${row.uid}, ${ourRevision}, ${row.nodeName}, ${row.controllerUid}, ${row.data} WHERE ${when}`;
 }
 
-export function updateObject(db: Db, k: ObjectKey, expectedRv: number, row: Indexed) {
-  return db
-    .update(objects)
-    .set({ rv: ourRevision, nodeName: row.nodeName, controllerUid: row.controllerUid, data: row.data })
-    .where(and(keyIs(k), eq(objects.rv, expectedRv)));
+export function updateObject(k: ObjectKey, expectedRv: number, row: Indexed): SQL {
+  return sql`UPDATE ${objects} SET ${col("rv")} = ${ourRevision}, ${col("node_name")} = ${row.nodeName}, ${col("controller_uid")} = ${row.controllerUid}, ${col("data")} = ${row.data}
+    WHERE ${keyIs(k)} AND ${objects.rv} = ${expectedRv}`;
 }
 
-export function deleteObject(db: Db, k: ObjectKey, expectedRv: number) {
-  return db.delete(objects).where(and(keyIs(k), eq(objects.rv, expectedRv)));
+export function deleteObject(k: ObjectKey, expectedRv: number): SQL {
+  return sql`DELETE FROM ${objects} WHERE ${keyIs(k)} AND ${objects.rv} = ${expectedRv}`;
 }
+
+const ownerKeyIs = (k: ObjectKey) => sql`${owners.resource} = ${k.resource} AND ${owners.namespace} = ${k.namespace} AND ${owners.name} = ${k.name}`;
 
 /** Replace the owner index of an object, only if this batch's write to it took effect. */
-export function replaceOwners(db: Db, k: ObjectKey, ownerUids: string[]) {
+export function replaceOwners(k: ObjectKey, ownerUids: string[]): SQL[] {
   const applied = sql`(SELECT ${objects.rv} FROM ${objects} WHERE ${keyIs(k)}) = ${ourRevision}`;
-  const ownerKey = and(eq(owners.resource, k.resource), eq(owners.namespace, k.namespace), eq(owners.name, k.name));
-  const statements = [db.run(sql`DELETE FROM ${owners} WHERE ${ownerKey} AND ${applied}`)];
-  for (const uid of ownerUids) {
-    statements.push(
-      db.run(sql`INSERT OR IGNORE INTO ${owners} (${sql.identifier("owner_uid")}, ${sql.identifier("resource")}, ${sql.identifier("namespace")}, ${sql.identifier("name")})
-        SELECT ${uid}, ${k.resource}, ${k.namespace}, ${k.name} WHERE ${applied}`),
-    );
-  }
-  return statements;
+  return [
+    sql`DELETE FROM ${owners} WHERE ${ownerKeyIs(k)} AND ${applied}`,
+    ...ownerUids.map(
+      (uid) => sql`INSERT OR IGNORE INTO ${owners} (${col("owner_uid")}, ${col("resource")}, ${col("namespace")}, ${col("name")})
+        SELECT ${uid}, ${k.resource}, ${k.namespace}, ${k.name} WHERE ${applied}`,
+    ),
+  ];
 }
 
 /** Drop the owner index of an object this batch deleted. */
-export function dropOwners(db: Db, k: ObjectKey) {
-  return db.run(sql`DELETE FROM ${owners} WHERE ${owners.resource} = ${k.resource} AND ${owners.namespace} = ${k.namespace} AND ${owners.name} = ${k.name}
-    AND ${objectAbsent(k)}`);
+export function dropOwners(k: ObjectKey): SQL {
+  return sql`DELETE FROM ${owners} WHERE ${ownerKeyIs(k)} AND ${objectAbsent(k)}`;
 }
 
-export function selectObject(db: Db, k: ObjectKey) {
-  return db.select().from(objects).where(keyIs(k)).limit(1);
+export function selectObject(k: ObjectKey): SQL {
+  return sql`SELECT ${objectColumns} FROM ${objects} WHERE ${keyIs(k)}`;
 }
 
 export interface ListQuery {
@@ -122,89 +140,60 @@ export interface ListQuery {
   limit: number;
 }
 
-export function selectObjects(db: Db, q: ListQuery) {
-  const conditions = [eq(objects.resource, q.resource)];
-  if (q.namespace !== undefined) conditions.push(eq(objects.namespace, q.namespace));
-  if (q.nodeName !== undefined) conditions.push(eq(objects.nodeName, q.nodeName));
-  if (q.controllerUid !== undefined) conditions.push(q.controllerUid === null ? isNull(objects.controllerUid) : eq(objects.controllerUid, q.controllerUid));
-  if (q.after) {
-    const after = or(gt(objects.namespace, q.after.namespace), and(eq(objects.namespace, q.after.namespace), gt(objects.name, q.after.name)));
-    if (after) conditions.push(after);
-  }
-  return db
-    .select()
-    .from(objects)
-    .where(and(...conditions))
-    .orderBy(asc(objects.namespace), asc(objects.name))
-    .limit(q.limit);
+export function selectObjects(q: ListQuery): SQL {
+  const conditions = [sql`${objects.resource} = ${q.resource}`];
+  if (q.namespace !== undefined) conditions.push(sql`${objects.namespace} = ${q.namespace}`);
+  if (q.nodeName !== undefined) conditions.push(sql`${objects.nodeName} = ${q.nodeName}`);
+  if (q.controllerUid !== undefined) conditions.push(q.controllerUid === null ? sql`${objects.controllerUid} IS NULL` : sql`${objects.controllerUid} = ${q.controllerUid}`);
+  if (q.after) conditions.push(sql`(${objects.namespace}, ${objects.name}) > (${q.after.namespace}, ${q.after.name})`);
+  return sql`SELECT ${objectColumns} FROM ${objects} WHERE ${sql.join(conditions, sql` AND `)}
+    ORDER BY ${objects.namespace}, ${objects.name} LIMIT ${q.limit}`;
 }
 
-export function selectRevision(db: Db) {
-  return db.all<{ rv: number | null }>(sql`SELECT max(${changelog.id}) AS rv FROM ${changelog}`);
+export function selectRevision(): SQL {
+  return sql`SELECT max(${changelog.id}) AS rv FROM ${changelog}`;
 }
 
-export function selectCompacted(db: Db) {
-  return db.select({ value: meta.value }).from(meta).where(eq(meta.key, "compacted"));
+export function selectCompacted(): SQL {
+  return sql`SELECT ${meta.value} AS value FROM ${meta} WHERE ${meta.key} = 'compacted'`;
 }
 
-export function selectChanges(db: Db, resource: string, afterId: number, limit: number) {
-  return db
-    .select({
-      id: changelog.id,
-      resource: changelog.resource,
-      namespace: changelog.namespace,
-      name: changelog.name,
-      type: changelog.type,
-      data: changelog.data,
-      prev: changelog.prev,
-    })
-    .from(changelog)
-    .where(and(eq(changelog.resource, resource), gt(changelog.id, afterId)))
-    .orderBy(asc(changelog.id))
-    .limit(limit);
+export function selectChanges(resource: string, afterId: number, limit: number): SQL {
+  return sql`SELECT ${changelog.id} AS id, ${changelog.resource} AS resource, ${changelog.namespace} AS namespace, ${changelog.name} AS name,
+      ${changelog.type} AS type, ${changelog.data} AS data, ${changelog.prev} AS prev
+    FROM ${changelog} WHERE ${changelog.resource} = ${resource} AND ${changelog.id} > ${afterId} ORDER BY ${changelog.id} LIMIT ${limit}`;
 }
 
 /** The objects that name `ownerUid` in their ownerReferences, through the owner index. */
-export function selectOwned(db: Db, ownerUid: string) {
-  return db
-    .select({
-      resource: objects.resource,
-      namespace: objects.namespace,
-      name: objects.name,
-      uid: objects.uid,
-      rv: objects.rv,
-      nodeName: objects.nodeName,
-      controllerUid: objects.controllerUid,
-      data: objects.data,
-    })
-    .from(owners)
-    .innerJoin(objects, and(eq(owners.resource, objects.resource), eq(owners.namespace, objects.namespace), eq(owners.name, objects.name)))
-    .where(eq(owners.ownerUid, ownerUid));
+export function selectOwned(ownerUid: string): SQL {
+  return sql`SELECT ${objectColumns} FROM ${owners} JOIN ${objects}
+      ON ${objects.resource} = ${owners.resource} AND ${objects.namespace} = ${owners.namespace} AND ${objects.name} = ${owners.name}
+    WHERE ${owners.ownerUid} = ${ownerUid}`;
 }
 
 /** Everything in a namespace, across kinds, through the namespace index. */
-export function selectInNamespace(db: Db, namespace: string, limit: number) {
-  return db.select().from(objects).where(eq(objects.namespace, namespace)).limit(limit);
+export function selectInNamespace(namespace: string, limit: number): SQL {
+  return sql`SELECT ${objectColumns} FROM ${objects} WHERE ${objects.namespace} = ${namespace} LIMIT ${limit}`;
 }
 
 /** Owner uids that no object has any more: dependents left behind by a lost trigger. */
-export function selectDanglingOwners(db: Db, limit: number) {
-  return db.all<{ ownerUid: string }>(sql`SELECT DISTINCT ${owners.ownerUid} AS ownerUid FROM ${owners}
-    WHERE NOT EXISTS (SELECT 1 FROM ${objects} WHERE ${objects.uid} = ${owners.ownerUid}) LIMIT ${limit}`);
+export function selectDanglingOwners(limit: number): SQL {
+  return sql`SELECT DISTINCT ${owners.ownerUid} AS ownerUid FROM ${owners}
+    WHERE NOT EXISTS (SELECT 1 FROM ${objects} WHERE ${objects.uid} = ${owners.ownerUid}) LIMIT ${limit}`;
 }
 
 /**
  * Compaction: forget revisions older than `beforeMs` but always keep the newest `keep`, and
  * remember the highest forgotten revision so that older watches and continues get 410.
  */
-export function compactStatements(db: Db, beforeMs: number, keep: number) {
+export function compactStatements(beforeMs: number, keep: number): SQL[] {
   const bound = sql`min(
       COALESCE((SELECT max(${changelog.id}) FROM ${changelog} WHERE ${changelog.createdAt} < ${beforeMs}), 0),
       COALESCE((SELECT max(${changelog.id}) FROM ${changelog}), 0) - ${keep})`;
   return [
-    db.run(sql`INSERT INTO ${meta} (${sql.identifier("key")}, ${sql.identifier("value")}) SELECT 'compacted', CAST(${bound} AS TEXT) WHERE ${bound} > 0
-      ON CONFLICT(${sql.identifier("key")}) DO UPDATE SET ${sql.identifier("value")} = excluded.${sql.identifier("value")}
-      WHERE CAST(excluded.${sql.identifier("value")} AS INTEGER) > CAST(${meta.value} AS INTEGER)`),
-    db.run(sql`DELETE FROM ${changelog} WHERE ${changelog.id} <= COALESCE((SELECT CAST(${meta.value} AS INTEGER) FROM ${meta} WHERE ${meta.key} = 'compacted'), 0)`),
-  ] as const;
+    sql`INSERT INTO ${meta} (${col("key")}, ${col("value")}) SELECT 'compacted', CAST(${bound} AS TEXT) WHERE ${bound} > 0
+      ON CONFLICT(${col("key")}) DO UPDATE SET ${col("value")} = excluded.${col("value")}
+      WHERE CAST(excluded.${col("value")} AS INTEGER) > CAST(${meta.value} AS INTEGER)`,
+    sql`DELETE FROM ${changelog} WHERE ${changelog.id} <= COALESCE((SELECT CAST(${meta.value} AS INTEGER) FROM ${meta} WHERE ${meta.key} = 'compacted'), 0)`,
+  ];
 }

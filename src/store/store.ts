@@ -1,9 +1,9 @@
 // The revision-log layer: Kubernetes-style objects in, conditional D1 batches out. A lost
 // compare-and-swap is a result with the current object, never an exception (as in kine).
-import { drizzle } from "drizzle-orm/d1";
 import type { KubeObject } from "../apis/types";
+import type { SQL } from "drizzle-orm";
 import * as q from "./statements";
-import type { ChangeRow, Db, ObjectKey, ObjectRow } from "./statements";
+import type { ChangeRow, ObjectKey, ObjectRow } from "./statements";
 
 export type { ObjectKey } from "./statements";
 
@@ -74,23 +74,48 @@ function ownerUids(obj: KubeObject): string[] {
   return (obj.metadata.ownerReferences ?? []).map((o) => o.uid);
 }
 
+/** Objects per multi-object batch: two statements each, well under D1's per-invocation limits. */
+const BATCH_ITEMS = 200;
+
+function revisionOf(rows: Record<string, unknown>[]): number | undefined {
+  const id = rows[0]?.id;
+  return typeof id === "number" ? id : undefined;
+}
+
+function revisionAt(rows: Record<string, unknown>[]): number {
+  return Number(rows[0]?.rv ?? 0);
+}
+
+function compactedAt(rows: Record<string, unknown>[]): number {
+  return rows[0] ? Number(rows[0].value) : 0;
+}
+
 export function keyOf(resource: string, obj: KubeObject): ObjectKey {
   return { resource, namespace: obj.metadata.namespace ?? "", name: obj.metadata.name ?? "" };
 }
 
 export class Store {
-  readonly db: Db;
+  private readonly d1: D1Database;
   private readonly onCommit: (commit: Commit) => void;
   private readonly now: () => number;
 
   constructor(d1: D1Database, options: StoreOptions = {}) {
-    this.db = drizzle(d1);
+    this.d1 = d1;
     this.onCommit = options.onCommit ?? (() => {});
     this.now = options.now ?? Date.now;
   }
 
+  private batch(statements: SQL[]): Promise<Record<string, unknown>[][]> {
+    return q.run(this.d1, statements);
+  }
+
+  private async rows<T>(statement: SQL): Promise<T[]> {
+    const [rows] = await this.batch([statement]);
+    return rows as T[];
+  }
+
   async get(key: ObjectKey): Promise<KubeObject | undefined> {
-    const [row] = await q.selectObject(this.db, key);
+    const [row] = await this.rows<ObjectRow>(q.selectObject(key));
     return row ? rowObject(row) : undefined;
   }
 
@@ -99,12 +124,12 @@ export class Store {
     const key = keyOf(resource, obj);
     const guard = key.namespace ? q.both(q.objectAbsent(key), q.namespaceActive(key.namespace)) : q.objectAbsent(key);
     const row = indexed(resource, obj);
-    const [change] = await this.db.batch([
-      q.appendChange(this.db, key, { type: "ADDED", data: row.data, prev: null, now: this.now() }, guard),
-      q.insertObject(this.db, key, { ...row, uid: obj.metadata.uid ?? "" }, guard),
-      ...q.replaceOwners(this.db, key, ownerUids(obj)),
+    const [change] = await this.batch([
+      q.appendChange(key, { type: "ADDED", data: row.data, prev: null, now: this.now() }, guard),
+      q.insertObject(key, { ...row, uid: obj.metadata.uid ?? "" }, guard),
+      ...q.replaceOwners(key, ownerUids(obj)),
     ]);
-    const rv = change[0]?.id;
+    const rv = revisionOf(change);
     if (rv !== undefined) return this.committed(resource, obj, rv, "ADDED");
     const current = await this.get(key);
     return { ok: false, why: current ? "exists" : "namespace", current };
@@ -114,25 +139,52 @@ export class Store {
   async update(resource: string, obj: KubeObject, expectedRv: number, prev: SelectorProjection): Promise<WriteOutcome> {
     const key = keyOf(resource, obj);
     const row = indexed(resource, obj);
-    const [change] = await this.db.batch([
-      q.appendChange(this.db, key, { type: "MODIFIED", data: row.data, prev: JSON.stringify(prev), now: this.now() }, q.objectAtRevision(key, expectedRv)),
-      q.updateObject(this.db, key, expectedRv, row),
-      ...q.replaceOwners(this.db, key, ownerUids(obj)),
+    const [change] = await this.batch([
+      q.appendChange(key, { type: "MODIFIED", data: row.data, prev: JSON.stringify(prev), now: this.now() }, q.objectAtRevision(key, expectedRv)),
+      q.updateObject(key, expectedRv, row),
+      ...q.replaceOwners(key, ownerUids(obj)),
     ]);
-    const rv = change[0]?.id;
+    const rv = revisionOf(change);
     if (rv !== undefined) return this.committed(resource, obj, rv, "MODIFIED");
     return this.lost(key);
+  }
+
+  /**
+   * Many conditional updates in one D1 batch (the scheduler's bindings): each applies or not on
+   * its own resourceVersion; the outcomes come back in order. Chunked under D1's statement limits.
+   * For updates that leave ownerReferences alone (the owner index is not touched).
+   */
+  async updateMany(items: { resource: string; obj: KubeObject; expectedRv: number; prev: SelectorProjection }[]): Promise<boolean[]> {
+    const applied: boolean[] = [];
+    for (let start = 0; start < items.length; start += BATCH_ITEMS) {
+      const chunk = items.slice(start, start + BATCH_ITEMS);
+      const statements = chunk.flatMap(({ resource, obj, expectedRv, prev }) => {
+        const key = keyOf(resource, obj);
+        const row = indexed(resource, obj);
+        return [
+          q.appendChange(key, { type: "MODIFIED", data: row.data, prev: JSON.stringify(prev), now: this.now() }, q.objectAtRevision(key, expectedRv)),
+          q.updateObject(key, expectedRv, row),
+        ];
+      });
+      const results = await this.batch(statements);
+      chunk.forEach((item, i) => {
+        const rv = revisionOf(results[i * 2]);
+        applied.push(rv !== undefined);
+        if (rv !== undefined) this.committed(item.resource, item.obj, rv, "MODIFIED");
+      });
+    }
+    return applied;
   }
 
   /** Remove the object if it is still at `expectedRv`; `last` is its final state, recorded in the log. */
   async delete(resource: string, last: KubeObject, expectedRv: number): Promise<WriteOutcome> {
     const key = keyOf(resource, last);
-    const [change] = await this.db.batch([
-      q.appendChange(this.db, key, { type: "DELETED", data: encode(last), prev: null, now: this.now() }, q.objectAtRevision(key, expectedRv)),
-      q.deleteObject(this.db, key, expectedRv),
-      q.dropOwners(this.db, key),
+    const [change] = await this.batch([
+      q.appendChange(key, { type: "DELETED", data: encode(last), prev: null, now: this.now() }, q.objectAtRevision(key, expectedRv)),
+      q.deleteObject(key, expectedRv),
+      q.dropOwners(key),
     ]);
-    const rv = change[0]?.id;
+    const rv = revisionOf(change);
     if (rv !== undefined) return this.committed(resource, last, rv, "DELETED");
     return this.lost(key);
   }
@@ -150,35 +202,33 @@ export class Store {
 
   /** One page of objects in (namespace, name) order, read in one batch with the revision it reflects. */
   async list(query: q.ListQuery): Promise<ListPage> {
-    const [rows, rev] = await this.db.batch([q.selectObjects(this.db, { ...query, limit: query.limit + 1 }), q.selectRevision(this.db)]);
+    const [found, rev] = await this.batch([q.selectObjects({ ...query, limit: query.limit + 1 }), q.selectRevision()]);
+    const rows = found as unknown as ObjectRow[];
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
     const last = page[page.length - 1];
     return {
       items: page.map(rowObject),
-      rv: rev[0]?.rv ?? 0,
+      rv: revisionAt(rev),
       next: more && last ? { namespace: last.namespace, name: last.name } : undefined,
     };
   }
 
   async revision(): Promise<number> {
-    const [row] = await q.selectRevision(this.db);
-    return row?.rv ?? 0;
+    const [rows] = await this.batch([q.selectRevision()]);
+    return revisionAt(rows);
   }
 
   /** The highest revision compaction has forgotten; watches and continues from at or below it get 410. */
   async compacted(): Promise<number> {
-    const [row] = await q.selectCompacted(this.db);
-    return row ? Number(row.value) : 0;
+    const [rows] = await this.batch([q.selectCompacted()]);
+    return compactedAt(rows);
   }
 
   /** Changes to one resource after `afterRv`, oldest first, with the revisions' consistency point. */
   async changes(resource: string, afterRv: number, limit: number): Promise<{ changes: Change[]; rv: number; compacted: number }> {
-    const [rows, rev, compacted] = await this.db.batch([
-      q.selectChanges(this.db, resource, afterRv, limit),
-      q.selectRevision(this.db),
-      q.selectCompacted(this.db),
-    ]);
+    const [found, rev, compacted] = await this.batch([q.selectChanges(resource, afterRv, limit), q.selectRevision(), q.selectCompacted()]);
+    const rows = found as unknown as ChangeRow[];
     const changes = rows.map((r) => ({
       rv: r.id,
       type: r.type,
@@ -186,28 +236,28 @@ export class Store {
       prev: r.prev ? (JSON.parse(r.prev) as SelectorProjection) : undefined,
     }));
     // A full page may stop before the head of the log: the consistency point is then its last row.
-    const rv = rows.length === limit ? rows[rows.length - 1].id : (rev[0]?.rv ?? 0);
-    return { changes, rv, compacted: compacted[0] ? Number(compacted[0].value) : 0 };
+    const rv = rows.length === limit ? rows[rows.length - 1].id : revisionAt(rev);
+    return { changes, rv, compacted: compactedAt(compacted) };
   }
 
   /** Objects whose ownerReferences name `ownerUid`, with the resource each is stored under. */
   async owned(ownerUid: string): Promise<{ resource: string; object: KubeObject }[]> {
-    const rows = await q.selectOwned(this.db, ownerUid);
+    const rows = await this.rows<ObjectRow>(q.selectOwned(ownerUid));
     return rows.map((row) => ({ resource: row.resource, object: rowObject(row) }));
   }
 
   async inNamespace(namespace: string, limit: number): Promise<{ resource: string; object: KubeObject }[]> {
-    const rows = await q.selectInNamespace(this.db, namespace, limit);
+    const rows = await this.rows<ObjectRow>(q.selectInNamespace(namespace, limit));
     return rows.map((row) => ({ resource: row.resource, object: rowObject(row) }));
   }
 
   async danglingOwners(limit: number): Promise<string[]> {
-    const rows = await q.selectDanglingOwners(this.db, limit);
+    const rows = await this.rows<{ ownerUid: string }>(q.selectDanglingOwners(limit));
     return rows.map((r) => r.ownerUid);
   }
 
   async compact(windowMs: number, keep: number): Promise<number> {
-    await this.db.batch(q.compactStatements(this.db, this.now() - windowMs, keep));
+    await this.batch(q.compactStatements(this.now() - windowMs, keep));
     return this.compacted();
   }
 }

@@ -193,7 +193,8 @@ describe("patch", () => {
       "application/strategic-merge-patch+json",
     );
     expect(smp.status).toBe(200);
-    expect(smp.body.spec.template.spec.containers.map((c) => c.name)).toEqual(["web", "sidecar"]);
+    // Without $setElementOrder, Kubernetes puts the patch's items first, then the server-only ones.
+    expect(smp.body.spec.template.spec.containers.map((c) => c.name)).toEqual(["sidecar", "web"]);
     const unsupported = await call("PATCH", "/apis/apps/v1/namespaces/default/deployments/patched", "{}", { "content-type": "application/json" });
     expect(unsupported.status).toBe(415);
   });
@@ -295,9 +296,15 @@ describe("concurrency", () => {
         const cur = await get<Obj & { data: { n: string } }>(path);
         const next = { ...cur.body, data: { n: String(Number(cur.body.data.n) + 1) } };
         const r = await put(path, next);
-        if (r.status === 200) i++;
-        else if (r.status === 409) conflicts++;
-        else throw new Error(`unexpected ${r.status}`);
+        if (r.status === 200) {
+          i++;
+        } else if (r.status === 409) {
+          // Back off with jitter as client-go's RetryOnConflict does, so writers stop colliding in lockstep.
+          conflicts++;
+          await new Promise((done) => setTimeout(done, Math.random() * 20));
+        } else {
+          throw new Error(`unexpected ${r.status}`);
+        }
       }
     }
     await Promise.all(Array.from({ length: 20 }, writer));
