@@ -38,11 +38,15 @@ export function needsHealthCheck(spec: JsonObject): boolean {
   return spec.type === "LoadBalancer" && spec.externalTrafficPolicy === "Local";
 }
 
-function unusedNodePort(used: Set<number>, random: Random): number {
-  for (;;) {
-    const port = NODE_PORT_MIN + random(NODE_PORT_MAX - NODE_PORT_MIN + 1);
+/** A node port this Service does not use yet: probe upwards from a random start. */
+function unusedNodePort(used: Set<number>, random: Random): number | undefined {
+  const size = NODE_PORT_MAX - NODE_PORT_MIN + 1;
+  const start = random(size);
+  for (let i = 0; i < size; i++) {
+    const port = NODE_PORT_MIN + ((start + i) % size);
     if (!used.has(port)) return port;
   }
+  return undefined;
 }
 
 function allocate(spec: JsonObject, random: Random): void {
@@ -61,11 +65,16 @@ function allocate(spec: JsonObject, random: Random): void {
   const used = new Set(ports.map((p) => p.nodePort).filter((n): n is number => typeof n === "number" && n > 0));
   if (needsNodePorts(spec)) {
     for (const port of ports.filter((p) => !p.nodePort)) {
-      port.nodePort = unusedNodePort(used, random);
-      used.add(port.nodePort as number);
+      const nodePort = unusedNodePort(used, random);
+      if (nodePort === undefined) break;
+      port.nodePort = nodePort;
+      used.add(nodePort);
     }
   }
-  if (needsHealthCheck(spec) && !spec.healthCheckNodePort) spec.healthCheckNodePort = unusedNodePort(used, random);
+  if (needsHealthCheck(spec) && !spec.healthCheckNodePort) {
+    const nodePort = unusedNodePort(used, random);
+    if (nodePort !== undefined) spec.healthCheckNodePort = nodePort;
+  }
 }
 
 /** SetDefaults_Service, then allocation of whatever the Service needs and does not have yet. */
