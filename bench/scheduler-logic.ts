@@ -1,13 +1,15 @@
 // The scheduler's pure logic at kube-scheduler's scheduler_perf shape: 5,000 nodes, 10,000
 // pending pods from a few ReplicaSets, scheduled in one batch into an empty cluster. Prints the
 // CPU time and pods per second; binding through the store is measured elsewhere.
-// Run: npx tsx bench/scheduler-logic.ts [nodes] [pods]
+// Run: npx tsx bench/scheduler-logic.ts [nodes] [pods] [cpu request per pod, default 100m]
+// (a request above 4 makes every pod unschedulable: the worst case, every node examined).
 import { SchedulerCache } from "../src/scheduler/cache";
 import { scheduleBatch } from "../src/scheduler/schedule";
 import type { NodeLike, PodLike } from "../src/scheduler/types";
 
 const NODES = Number(process.argv[2] ?? 5000);
 const PODS = Number(process.argv[3] ?? 10000);
+const CPU_REQUEST = process.argv[4] ?? "100m";
 const OWNERS = 10;
 const ZONES = 3;
 
@@ -39,7 +41,7 @@ function pod(i: number): PodLike {
       ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: `web-${owner}`, uid: `rs-${owner}`, controller: true }],
     },
     spec: {
-      containers: [{ name: "app", resources: { requests: { cpu: "100m", memory: "128Mi" } } }],
+      containers: [{ name: "app", resources: { requests: { cpu: CPU_REQUEST, memory: "128Mi" } } }],
       tolerations: [
         { key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 },
         { key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 },

@@ -137,6 +137,18 @@ function priorityOf(pod: PodLike): number {
 }
 
 /**
+ * What the filters read from a pod, as a string; pods with equal keys fit the same nodes for the
+ * same reasons. Undefined for pods with DoNotSchedule spread constraints, whose fit also depends
+ * on where other pods are.
+ */
+function equivalenceKey(pod: PodLike): string | undefined {
+  const spec = pod.spec ?? {};
+  if (spec.topologySpreadConstraints?.some((c) => c.whenUnsatisfiable === "DoNotSchedule")) return undefined;
+  const resources = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].map((c) => [c.restartPolicy, c.resources?.requests, c.ports]);
+  return JSON.stringify([resources, spec.overhead, spec.tolerations, spec.nodeSelector, spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution, spec.nodeName]);
+}
+
+/**
  * Schedules many pending pods, highest priority first and then oldest first (PrioritySort), and
  * assumes each placement into the cache before the next pod is considered, so a batch never
  * overcommits a node or ignores its own spreading. Results are in the order of `pods`. The caller
@@ -153,10 +165,24 @@ export function scheduleBatch(pods: readonly PodLike[], cache: SchedulerCache, o
     return ta < tb ? -1 : ta > tb ? 1 : a - b;
   });
   const results = new Array<ScheduleResult>(pods.length);
+  // A pod like one that just failed, with no placement since, fails the same way: answering from
+  // memory keeps a backlog of unschedulable replicas from costing a full search each.
+  const failed = new Map<string, ScheduleResult>();
   for (const i of order) {
+    const key = equivalenceKey(pods[i]);
+    const known = key === undefined ? undefined : failed.get(key);
+    if (known) {
+      results[i] = known;
+      continue;
+    }
     const info = preparePod(pods[i]);
     const result = scheduleInfo(info, cache, options);
-    if ("node" in result) cache.assume(pods[i], result.node, info);
+    if ("node" in result) {
+      cache.assume(pods[i], result.node, info);
+      failed.clear();
+    } else if (key !== undefined) {
+      failed.set(key, result);
+    }
     results[i] = result;
   }
   return results;

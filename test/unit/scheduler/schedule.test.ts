@@ -145,6 +145,18 @@ describe("scheduleBatch", () => {
     expect(scheduleBatch(pods, cache, opts)).toEqual([{ unschedulable: "0/1 nodes are available: 1 Insufficient cpu." }, { node: "a" }]);
   });
 
+  it("answers pods like one that just failed from memory, until a placement changes the cluster", () => {
+    const cache = cacheWith([makeNode("a", { cpu: "2", pods: 2 })], [makePod("old", { nodeName: "a" })]);
+    const big = (name: string) => makePod(name, { cpu: "3", owner: "rs" });
+    const results = scheduleBatch([big("b1"), big("b2"), makePod("small"), big("b3")], cache, opts);
+    expect(results).toEqual([
+      { unschedulable: "0/1 nodes are available: 1 Insufficient cpu." },
+      { unschedulable: "0/1 nodes are available: 1 Insufficient cpu." },
+      { node: "a" },
+      { unschedulable: "0/1 nodes are available: 1 Insufficient cpu, 1 Too many pods." },
+    ]);
+  });
+
   it("keeps host ports exclusive within a batch", () => {
     const cache = cacheWith([makeNode("a"), makeNode("b")]);
     const pods = ["x", "y", "z"].map((n) => makePod(n, { containers: [{ ports: [{ containerPort: 80, hostPort: 80 }] }] }));
