@@ -42,37 +42,47 @@ interface PodPlan {
   requeueAfterMs: number | undefined;
 }
 
-/** Status marks, evictions and their events for the pods on the node, one status write per pod at most. */
+function onNode(pod: PodLike, node: NodeLike): boolean {
+  return !pod.metadata.deletionTimestamp && pod.spec?.nodeName === node.metadata.name;
+}
+
+/**
+ * One pod's share of the pass: MarkPodsNotReady when the node has just gone silent, eviction once
+ * its tolerations have run out. Both touch status.conditions, so they share one status write.
+ */
+function planPod(pod: PodLike, now: number, notReady: boolean, evict: boolean): Action[] {
+  const actions: Action[] = [];
+  const unready = notReady ? notReadyConditions(pod, now) : undefined;
+  const conditions = evict ? (withPodCondition(unready ?? pod.status?.conditions, disruptionCondition(now)) ?? unready) : unready;
+  if (conditions) actions.push({ type: "updateStatus", resource: "pods", object: { ...pod, status: { ...pod.status, conditions } } });
+  if (unready) actions.push({ type: "event", about: pod, eventType: "Warning", reason: "NodeNotReady", message: "Node is not ready" });
+  if (evict) {
+    actions.push({ type: "event", about: pod, eventType: "Normal", reason: "TaintManagerEviction", message: `Marking for deletion Pod ${podName(pod)}` });
+    const { namespace = "", name = "", uid } = pod.metadata;
+    actions.push({ type: "delete", resource: "pods", namespace, name, uid });
+  }
+  return actions;
+}
+
+/** The pods' actions, and how long until the next eviction the node's current taints call for. */
 function planPods(obs: NodeObservation, markNotReady: boolean): PodPlan {
-  const { node, now } = obs;
-  const taints = node.spec?.taints ?? [];
+  const taints = obs.node.spec?.taints ?? [];
   const actions: Action[] = [];
   let soonest = Infinity;
   for (const pod of obs.pods) {
-    if (pod.metadata.deletionTimestamp || pod.spec?.nodeName !== node.metadata.name) continue;
+    if (!onNode(pod, obs.node)) continue;
     const at = evictionTime(pod, taints);
-    const evict = at <= now;
-    if (!evict && at < soonest) soonest = at;
-    let conditions = markNotReady ? notReadyConditions(pod, now) : undefined;
-    if (evict) conditions = withPodCondition(conditions ?? pod.status?.conditions, disruptionCondition(now)) ?? conditions;
-    if (conditions) actions.push({ type: "updateStatus", resource: "pods", object: { ...pod, status: { ...pod.status, conditions } } });
-    if (markNotReady && notReadyConditions(pod, now)) {
-      actions.push({ type: "event", about: pod, eventType: "Warning", reason: "NodeNotReady", message: "Node is not ready" });
-    }
-    if (evict) {
-      actions.push({ type: "event", about: pod, eventType: "Normal", reason: "TaintManagerEviction", message: `Marking for deletion Pod ${podName(pod)}` });
-      const { namespace = "", name = "", uid } = pod.metadata;
-      actions.push({ type: "delete", resource: "pods", namespace, name, uid });
-    }
+    if (at > obs.now) soonest = Math.min(soonest, at);
+    actions.push(...planPod(pod, obs.now, markNotReady, at <= obs.now));
   }
-  return { actions, requeueAfterMs: soonest === Infinity ? undefined : soonest - now };
+  return { actions, requeueAfterMs: soonest === Infinity ? undefined : soonest - obs.now };
 }
 
 /** Once new taints are written, how soon a pod on the node has to go (ms from now), if ever. */
 function soonestEviction(obs: NodeObservation, taints: readonly Taint[]): number | undefined {
   let soonest = Infinity;
   for (const pod of obs.pods) {
-    if (!pod.metadata.deletionTimestamp && pod.spec?.nodeName === obs.node.metadata.name) soonest = Math.min(soonest, evictionTime(pod, taints));
+    if (onNode(pod, obs.node)) soonest = Math.min(soonest, evictionTime(pod, taints));
   }
   return soonest === Infinity ? undefined : soonest - obs.now;
 }

@@ -33,7 +33,7 @@ export function disruptionCondition(now: number): Condition {
   };
 }
 
-/** Replaces (in place of the old one) or appends a pod condition; false when nothing would change but the time. */
+/** Replaces (in place of the old one) or appends a pod condition; undefined when nothing but the time would change. */
 export function withPodCondition(conditions: readonly Condition[] | undefined, next: Condition): Condition[] | undefined {
   const list = conditions ?? [];
   const i = list.findIndex((c) => c.type === next.type);
