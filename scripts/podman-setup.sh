@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Sets this machine up for edgeplane's podman runtime and its tests: installs Podman, configures
+# it for these machines (runc: crun fails on their cgroup layout; the ulimits Kubernetes nodes
+# give containers), starts Podman's REST service on a unix socket and builds the local test
+# images (test/fixtures/images/build.sh). Idempotent and quiet when everything is already done.
+#
+# Needs root (apt-get, /etc/containers, the rootful service). The socket is
+# $EDGEPLANE_PODMAN_SOCKET, by default /run/podman/podman.sock, where the runtime looks first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+socket=${EDGEPLANE_PODMAN_SOCKET:-/run/podman/podman.sock}
+sudo_cmd=()
+[[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+
+# Commands (or files) and the Debian packages that provide them. catatonit is the init of the pause
+# image Podman builds for pod infra containers; netavark sets up the default bridge network.
+declare -A PACKAGE_OF=(
+  [podman]=podman [runc]=runc [iptables]=iptables [busybox]=busybox-static [curl]=curl
+  [/usr/libexec/podman/catatonit]=catatonit [/usr/lib/podman/netavark]=netavark
+)
+missing=()
+for need in "${!PACKAGE_OF[@]}"; do
+  if [[ $need == /* ]]; then [[ -e $need ]] || missing+=("${PACKAGE_OF[$need]}"); continue; fi
+  # Debian's busybox package has a dynamic busybox too; the images need the static one.
+  if [[ $need == busybox ]]; then dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static); continue; fi
+  command -v "$need" >/dev/null 2>&1 || missing+=("${PACKAGE_OF[$need]}")
+done
+if ((${#missing[@]} > 0)); then
+  echo "podman-setup: installing ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+config=/etc/containers/containers.conf
+wanted='# Written by edgeplane scripts/podman-setup.sh.
+[containers]
+# What a Kubernetes node gives its containers by default.
+default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
+
+[engine]
+# crun fails on these machines'"'"' cgroup layout (cgroup v1, no systemd); runc works.
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+# No journald here.
+events_logger = "file"'
+if [[ ! -f $config || $(cat "$config") != "$wanted" ]]; then
+  echo "podman-setup: writing $config"
+  "${sudo_cmd[@]}" mkdir -p /etc/containers
+  printf '%s\n' "$wanted" | "${sudo_cmd[@]}" tee "$config" >/dev/null
+  # A running service read the old configuration: start it again below.
+  if pid=$(pgrep -xf "podman system service --time=0 unix://$socket"); then
+    "${sudo_cmd[@]}" kill "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  fi
+fi
+
+answers() { curl -sf --max-time 5 --unix-socket "$socket" http://podman/_ping >/dev/null 2>&1; }
+if ! answers; then
+  echo "podman-setup: starting podman system service on $socket"
+  "${sudo_cmd[@]}" mkdir -p "$(dirname "$socket")"
+  "${sudo_cmd[@]}" rm -f "$socket"
+  log=/var/log/edgeplane-podman-service.log
+  "${sudo_cmd[@]}" setsid nohup podman system service --time=0 "unix://$socket" </dev/null >>"$log" 2>&1 &
+  for _ in $(seq 100); do
+    answers && break
+    sleep 0.1
+  done
+  if ! answers; then
+    echo "podman-setup: the podman service did not answer on $socket; see $log" >&2
+    exit 1
+  fi
+fi
+
+"${sudo_cmd[@]}" bash test/fixtures/images/build.sh
