@@ -26,6 +26,7 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
+          testTimeout: 60_000,
           setupFiles: ["./test/worker/setup.ts"],
         },
       },

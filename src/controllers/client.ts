@@ -5,7 +5,7 @@ import type { KindDef, KubeObject } from "../apis/types";
 import { allKinds } from "../apis/registry";
 import { resourceKey } from "../api/paths";
 import { timestamp } from "../api/objectmeta";
-import type { ApiError, Result } from "../api/status";
+import type { Result } from "../api/status";
 import { writeCreate, writeDelete, writeUpdate, type WriteContext } from "../api/writes";
 import type { Store } from "../store/store";
 import type { Action } from "./types";
@@ -34,12 +34,12 @@ export class Client {
     return this.store.get({ resource, namespace, name });
   }
 
-  /** Every object of a resource in a namespace ("" for all or cluster-scoped). */
-  async list(resource: string, namespace?: string): Promise<KubeObject[]> {
+  /** Every object of a resource in a namespace (undefined: all namespaces), optionally by controller uid (null: no controller). */
+  async list(resource: string, namespace?: string, by: { controllerUid?: string | null } = {}): Promise<KubeObject[]> {
     const out: KubeObject[] = [];
     let after: { namespace: string; name: string } | undefined;
     do {
-      const page = await this.store.list({ resource, namespace, after, limit: 1000 });
+      const page = await this.store.list({ resource, namespace, controllerUid: by.controllerUid, after, limit: 1000 });
       out.push(...page.items);
       after = page.next;
     } while (after);
@@ -71,15 +71,6 @@ export class Client {
       case "event":
         return this.recordEvent(action);
     }
-  }
-
-  /** Apply actions in order, stopping at the first failure. */
-  async applyAll(actions: Action[]): Promise<ApiError | undefined> {
-    for (const action of actions) {
-      const result = await this.apply(action);
-      if (!result.ok && result.error.reason !== "NotFound") return result.error;
-    }
-    return undefined;
   }
 
   /** Events are aggregated as Kubernetes' correlator does: the same reason and message bump a count. */

@@ -70,11 +70,13 @@ export function decideOrphans(goneUid: string, dependents: Dependent[], alive: (
 }
 
 export const NAMESPACE_FINALIZER = "kubernetes";
+const NAMESPACE_RECHECK_MS = 500;
 
 /** A terminating namespace: delete its contents, then release the namespace. */
 export function decideTerminatingNamespace(namespace: KubeObject, contents: Dependent[]): Decision {
   const pending = contents.filter((d) => !d.object.metadata.deletionTimestamp);
-  if (contents.length) return { actions: pending.map((d) => deleteAction(d, "Background")), requeueAfterMs: pending.length ? undefined : 1000 };
+  // Deleting the contents changes nothing the namespace watches: look again until it is empty.
+  if (contents.length) return { actions: pending.map((d) => deleteAction(d, "Background")), requeueAfterMs: NAMESPACE_RECHECK_MS };
   const spec = (namespace.spec ?? {}) as { finalizers?: string[] };
   if (!(spec.finalizers ?? []).includes(NAMESPACE_FINALIZER)) return { actions: [] };
   const finalizers = (spec.finalizers ?? []).filter((f) => f !== NAMESPACE_FINALIZER);

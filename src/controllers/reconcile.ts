@@ -7,15 +7,17 @@ import type { Client } from "./client";
 import { decideDeletingOwner, decideOrphans, decideTerminatingNamespace, type Dependent } from "./garbagecollector";
 import type { ReconcileTarget } from "./targets";
 import type { Decision } from "./types";
-import type { ApiError } from "../api/status";
+import { executeDecision, type PassResult } from "./run";
 
-/** A controller: reads what it needs through the client and returns its decision. */
-export type Controller = (client: Client, obj: KubeObject) => Promise<Decision>;
-
-export interface PassResult {
-  requeueAfterMs?: number;
-  error?: ApiError;
+export interface ControllerContext {
+  client: Client;
+  now: number;
+  /** What a controller keeps between passes of one object (e.g. the last failed create). */
+  memo: Map<string, unknown>;
 }
+
+/** A controller: reads what it needs, decides, and carries the decision out. */
+export type Controller = (ctx: ControllerContext, obj: KubeObject) => Promise<PassResult>;
 
 /** Namespaces can hold many objects: take them in bounded bites, one pass each. */
 const NAMESPACE_BITE = 200;
@@ -45,18 +47,12 @@ async function collectOrphans(client: Client, uid: string): Promise<Decision> {
   return decideOrphans(uid, dependents, (ref) => alive.get(ref.uid) ?? false);
 }
 
-export async function reconcileOnce(client: Client, target: ReconcileTarget, controllers: ReadonlyMap<string, Controller>): Promise<PassResult> {
-  let decision: Decision;
-  if (target.type === "orphans") {
-    decision = await collectOrphans(client, target.uid);
-  } else {
-    const obj = await client.get(target.resource, target.namespace, target.name);
-    if (!obj) return {};
-    const controller = controllers.get(target.resource);
-    if (obj.metadata.deletionTimestamp) decision = await finalize(client, target.resource, obj);
-    else if (controller) decision = await controller(client, obj);
-    else return {};
-  }
-  const error = await client.applyAll(decision.actions);
-  return { requeueAfterMs: decision.requeueAfterMs, error };
+export async function reconcileOnce(ctx: ControllerContext, target: ReconcileTarget, controllers: ReadonlyMap<string, Controller>): Promise<PassResult> {
+  const { client } = ctx;
+  if (target.type === "orphans") return executeDecision(client, await collectOrphans(client, target.uid));
+  const obj = await client.get(target.resource, target.namespace, target.name);
+  if (!obj) return {};
+  if (obj.metadata.deletionTimestamp) return executeDecision(client, await finalize(client, target.resource, obj));
+  const controller = controllers.get(target.resource);
+  return controller ? controller(ctx, obj) : {};
 }

@@ -22,6 +22,7 @@ export class Reconciler extends DurableObject<Env> {
   private dirty = false;
   private running?: Promise<void>;
   private failures = 0;
+  private readonly memo = new Map<string, unknown>();
   /** Passes run, for tests and benchmarks. */
   private passes = 0;
 
@@ -46,7 +47,7 @@ export class Reconciler extends DurableObject<Env> {
       const client = new Client(makeStore(this.env, (p) => this.ctx.waitUntil(p)), Date.now, "edgeplane-controller-manager");
       let next: number | undefined;
       try {
-        const result = await reconcileOnce(client, this.target, CONTROLLERS);
+        const result = await reconcileOnce({ client, now: Date.now(), memo: this.memo }, this.target, CONTROLLERS);
         if (result.error) throw new Error(result.error.message);
         this.failures = 0;
         next = result.requeueAfterMs;

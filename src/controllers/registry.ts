@@ -1,5 +1,10 @@
 // The controllers, by the resource they reconcile. Finalization (garbage collection and
 // namespace termination) is not listed: it applies to every kind.
 import type { Controller } from "./reconcile";
+import { reconcileDeployment } from "./deployment/controller";
+import { reconcileReplicaSet } from "./replicaset/controller";
 
-export const CONTROLLERS: ReadonlyMap<string, Controller> = new Map<string, Controller>([]);
+export const CONTROLLERS: ReadonlyMap<string, Controller> = new Map<string, Controller>([
+  ["apps/deployments", reconcileDeployment],
+  ["apps/replicasets", reconcileReplicaSet],
+]);

@@ -32,3 +32,9 @@ export interface Decision {
 }
 
 export const NOTHING: Decision = { actions: [] };
+
+/**
+ * Placeholder in an Event's message for the name of the object the preceding create made (pods
+ * are created with generateName, so the name is known only once the create succeeded).
+ */
+export const CREATED_NAME = "$(CREATED_NAME)";

@@ -67,12 +67,10 @@ export interface ReplicaSetInput {
 }
 
 /**
- * Placeholder in the message of a SuccessfulCreate event: pods are created with generateName, so
- * their name is known only once the create succeeded. Every such event follows the create action
- * it reports; the reconciler replaces the placeholder by the created pod's name, and drops the
- * event (recording a Warning FailedCreate "Error creating: <message>" instead) if the create failed.
+ * Placeholder in the message of a SuccessfulCreate event: every such event follows the create
+ * action it reports; the reconciler replaces it by the created pod's name.
  */
-export const CREATED_NAME = "$(CREATED_NAME)";
+export { CREATED_NAME } from "../types";
 
 /** apps/v1 ReplicaSet condition type and the label Deployments add. */
 export const REPLICA_FAILURE = "ReplicaFailure";
