@@ -14,7 +14,7 @@ export function inclusiveRangeError(lo: number, hi: number): string {
   return `must be between ${lo} and ${hi}, inclusive`;
 }
 
-export const EMPTY_ERROR = "must be non-empty";
+const EMPTY_ERROR = "must be non-empty";
 export const NEGATIVE_ERROR = "must be greater than or equal to 0";
 
 /** UTF-8 length, which is what Go's len() measures. */

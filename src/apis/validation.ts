@@ -121,11 +121,6 @@ export function validateObjectMeta(meta: ObjectMeta, opts: ObjectMetaOptions): F
   return causes;
 }
 
-/** The metadata fields no update may change. */
-export function validateObjectMetaUpdate(meta: ObjectMeta, old: ObjectMeta, path = "metadata"): FieldCause[] {
-  return (["name", "namespace", "uid", "creationTimestamp"] as const).flatMap((f) => (old[f] ? validateImmutable(meta[f], old[f], `${path}.${f}`) : []));
-}
-
 function isEmpty(v: unknown): boolean {
   if (v === undefined || v === null) return true;
   if (Array.isArray(v)) return v.length === 0;

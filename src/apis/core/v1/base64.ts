@@ -9,7 +9,7 @@ export const base64MapSchema = z.record(z.string(), z.string().meta({ format: "b
 const REDACTED = "<secret contents redacted>";
 
 /** Where Go's StdEncoding would fail on `value`, or -1 when it decodes. Line breaks are skipped, as Go does. */
-export function base64ErrorOffset(value: string): number {
+function base64ErrorOffset(value: string): number {
   const s = value.replace(/[\r\n]/g, "");
   const bad = s.search(/[^A-Za-z0-9+/=]/);
   if (bad >= 0) return bad;

@@ -5,7 +5,7 @@ import type { FieldCause } from "../../types";
 import { semanticEqual } from "../../validation";
 
 /** core.MaxSecretSize, which ConfigMaps share. */
-export const MAX_DATA_SIZE = 1024 * 1024;
+const MAX_DATA_SIZE = 1024 * 1024;
 
 export function validateDataKeys(data: Record<string, unknown> | undefined, path: string): FieldCause[] {
   return Object.keys(data ?? {}).flatMap((key) => invalidEach(`${path}[${key}]`, key, isConfigMapKey(key)));

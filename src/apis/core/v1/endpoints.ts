@@ -69,7 +69,7 @@ function validateEndpoints(obj: KubeObject): FieldCause[] {
 const MAX_SHOWN = 3;
 
 /** ENDPOINTS as printEndpoints formats it: up to three "ip:port" (or bare IPs for headless), then "+ N more...". */
-export function endpointsCell(ep: Endpoints): string {
+function endpointsCell(ep: Endpoints): string {
   const all = (ep.subsets ?? []).flatMap((ss) => {
     const ips = (ss.addresses ?? []).map((a) => a.ip);
     const ports = ss.ports ?? [];

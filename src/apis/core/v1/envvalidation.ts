@@ -7,7 +7,7 @@ import type { FieldCause } from "../../types";
 import type { Container, ObjectFieldSelector, ResourceFieldSelector } from "./container";
 
 /** Fields an env var may read through fieldRef (besides labels['k'] and annotations['k']). */
-export const ENV_FIELD_PATHS = ["metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"];
+const ENV_FIELD_PATHS = ["metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"];
 /** Fields a downwardAPI volume file may hold. */
 export const VOLUME_FIELD_PATHS = ["metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace", "metadata.uid"];
 

@@ -105,7 +105,7 @@ function validateNode(obj: KubeObject, old?: KubeObject): FieldCause[] {
 }
 
 /** STATUS: Ready / NotReady / Unknown, plus SchedulingDisabled when cordoned. */
-export function nodeStatusCell(node: Node): string {
+function nodeStatusCell(node: Node): string {
   const ready = (node.status?.conditions ?? []).find((c) => c.type === "Ready");
   const status = [ready ? (ready.status === "True" ? "Ready" : "NotReady") : "Unknown"];
   if (node.spec?.unschedulable) status.push("SchedulingDisabled");
@@ -116,7 +116,7 @@ const ROLE_PREFIX = "node-role.kubernetes.io/";
 const ROLE_LABEL = "kubernetes.io/role";
 
 /** ROLES from node-role.kubernetes.io/<role> labels and the kubernetes.io/role label, sorted. */
-export function nodeRoles(node: Node): string {
+function nodeRoles(node: Node): string {
   const roles = new Set<string>();
   for (const [k, v] of Object.entries(node.metadata.labels ?? {})) {
     if (k.startsWith(ROLE_PREFIX) && k.length > ROLE_PREFIX.length) roles.add(k.slice(ROLE_PREFIX.length));

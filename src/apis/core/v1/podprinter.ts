@@ -49,7 +49,7 @@ function initReason(cs: ContainerStatus, index: number, total: number, sidecar: 
   return `Init:${index}/${total}`;
 }
 
-export function summarizePod(pod: Pod): Summary {
+function summarizePod(pod: Pod): Summary {
   const spec = pod.spec ?? {};
   const status = pod.status ?? {};
   const initSpecs = new Map((spec.initContainers ?? []).map((c) => [c.name, c]));

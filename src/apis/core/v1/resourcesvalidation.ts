@@ -31,7 +31,7 @@ function validateContainerResourceName(name: string, path: string): FieldCause[]
 }
 
 /** A quantity for a named resource: well-formed, non-negative, whole for extended resources. */
-export function validateResourceQuantity(name: string, q: string | number, path: string): FieldCause[] {
+function validateResourceQuantity(name: string, q: string | number, path: string): FieldCause[] {
   const value = parseQuantity(q);
   if (value === undefined) return [invalid(path, q, QUANTITY_FORMAT_ERROR)];
   if (value < 0) return [invalid(path, q, NEGATIVE_ERROR)];

@@ -38,7 +38,7 @@ function validateNodeFieldRequirement(req: Requirement, path: string): FieldCaus
   return causes;
 }
 
-export function validateNodeSelectorTerm(term: NodeSelectorTerm, path: string): FieldCause[] {
+function validateNodeSelectorTerm(term: NodeSelectorTerm, path: string): FieldCause[] {
   return [
     ...(term.matchExpressions ?? []).flatMap((r, i) => validateNodeSelectorRequirement(r, `${path}.matchExpressions[${i}]`)),
     ...(term.matchFields ?? []).flatMap((r, i) => validateNodeFieldRequirement(r, `${path}.matchFields[${i}]`)),

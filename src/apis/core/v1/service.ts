@@ -71,7 +71,7 @@ function loadBalancerAddresses(svc: Service): string[] {
 }
 
 /** EXTERNAL-IP as printService shows it for each type. */
-export function externalIPCell(svc: Service): string {
+function externalIPCell(svc: Service): string {
   const spec = svc.spec ?? {};
   const externalIPs = spec.externalIPs ?? [];
   switch (spec.type) {
@@ -90,7 +90,7 @@ export function externalIPCell(svc: Service): string {
 }
 
 /** PORT(S): "80/TCP", or "80:30080/TCP" with a node port. */
-export function portsCell(svc: Service): string {
+function portsCell(svc: Service): string {
   const pieces = (svc.spec?.ports ?? []).map((p) => (p.nodePort ? `${p.port}:${p.nodePort}/${p.protocol ?? ""}` : `${p.port}/${p.protocol ?? ""}`));
   return pieces.length ? pieces.join(",") : "<none>";
 }

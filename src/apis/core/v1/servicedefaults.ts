@@ -9,8 +9,8 @@ import { isIP } from "../../formats";
 /** The service CIDR (kube-apiserver's default 10.96.0.0/12); 10.96.0.1 is the `kubernetes` Service. */
 const SERVICE_CIDR_BASE = (10 << 24) | (96 << 16);
 const SERVICE_CIDR_SIZE = 1 << 20;
-export const NODE_PORT_MIN = 30000;
-export const NODE_PORT_MAX = 32767;
+const NODE_PORT_MIN = 30000;
+const NODE_PORT_MAX = 32767;
 const DEFAULT_CLIENT_IP_TIMEOUT = 10800;
 
 /** A random integer in [0, n). Injected so tests are deterministic. */
@@ -22,11 +22,11 @@ function ipv4(n: number): string {
   return [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join(".");
 }
 
-export function needsClusterIP(spec: JsonObject): boolean {
+function needsClusterIP(spec: JsonObject): boolean {
   return spec.type !== "ExternalName";
 }
 
-export function needsNodePorts(spec: JsonObject): boolean {
+function needsNodePorts(spec: JsonObject): boolean {
   return spec.type === "NodePort" || (spec.type === "LoadBalancer" && spec.allocateLoadBalancerNodePorts !== false);
 }
 
