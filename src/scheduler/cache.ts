@@ -4,6 +4,7 @@
 // a placement is "assumed" into it at once so that the next decision sees it before the binding is
 // observed. Pods without a node and pods in a terminal phase are not part of it (the scheduler's
 // informer ignores Succeeded and Failed pods).
+import { requiredTerms, type AffinityTerm } from "./interpodaffinity";
 import { controllerUid, hostPortsOf, podKey, type HostPort, type PodInfo } from "./podinfo";
 import { podRequests, value, milliValue, isScalarResource, CPU, MEMORY, EPHEMERAL_STORAGE, PODS, type PodRequests } from "./resources";
 import { TAINT_NOT_READY, TAINT_UNREACHABLE, type NodeLike, type PodLike, type Taint } from "./types";
@@ -20,6 +21,8 @@ export interface PodEntry {
   owner: string | undefined;
   /** Terminating pods still hold resources but are left out of spreading counts (#87621). */
   terminating: boolean;
+  /** Required pod anti-affinity terms, which later pods must respect. */
+  antiAffinity: AffinityTerm[] | undefined;
 }
 
 export interface Allocatable {
@@ -103,6 +106,7 @@ export class SchedulerCache {
   private readonly list: NodeState[] = [];
   private readonly pods = new Map<string, PodEntry>();
   private readonly namespaces = new Map<string, Set<PodEntry>>();
+  private readonly withAntiAffinity = new Set<PodEntry>();
   private readonly owners = new Map<string, OwnerIndex>();
   /** Bumped when node labels or the set of nodes change, which invalidates per-domain counts. */
   private epoch = 0;
@@ -176,6 +180,7 @@ export class SchedulerCache {
     if (!entry) return;
     this.pods.delete(key);
     this.namespaces.get(entry.namespace)?.delete(entry);
+    this.withAntiAffinity.delete(entry);
     this.account(entry, -1);
     entry.node.pods.delete(key);
     if (!entry.node.exists && entry.node.pods.size === 0) this.states.delete(entry.node.name);
@@ -184,6 +189,16 @@ export class SchedulerCache {
   /** Pods of a namespace that are on nodes, for topology spread constraints with label selectors. */
   podsInNamespace(namespace: string): Iterable<PodEntry> {
     return this.namespaces.get(namespace) ?? [];
+  }
+
+  /** Every pod on a node. */
+  allPods(): Iterable<PodEntry> {
+    return this.pods.values();
+  }
+
+  /** Pods with required anti-affinity terms (InterPodAffinity checks them against every incoming pod). */
+  podsWithAntiAffinity(): ReadonlySet<PodEntry> {
+    return this.withAntiAffinity;
   }
 
   /** An owner's non-terminating pods per node. */
@@ -231,7 +246,9 @@ export class SchedulerCache {
       ports: info?.ports ?? hostPortsOf(pod),
       owner: info ? info.owner : controllerUid(pod),
       terminating: pod.metadata.deletionTimestamp !== undefined,
+      antiAffinity: pod.spec?.affinity?.podAntiAffinity ? requiredTerms(pod, "podAntiAffinity") : undefined,
     };
+    if (entry.antiAffinity?.length) this.withAntiAffinity.add(entry);
     this.pods.set(key, entry);
     node.pods.set(key, entry);
     let ns = this.namespaces.get(entry.namespace);

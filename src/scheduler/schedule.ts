@@ -7,7 +7,8 @@ import type { NodeState, SchedulerCache } from "./cache";
 import { runFilters, type FilterResult } from "./filters";
 import { preparePod, type PodInfo } from "./podinfo";
 import { scoreNodes } from "./scores";
-import { prepareSpreadFilter, spreadFilter, type SpreadFilter } from "./spread";
+import { podAffinityFilter, preparePodAffinity } from "./interpodaffinity";
+import { prepareSpreadFilter, spreadFilter } from "./spread";
 import type { PodLike } from "./types";
 
 export type ScheduleResult = { node: string } | { unschedulable: string };
@@ -63,8 +64,20 @@ function countReasons(reasons: Map<string, number>, r: FilterResult): void {
   for (const reason of r ?? []) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
 }
 
+type NodeFilter = (node: NodeState) => FilterResult;
+
+/** PodTopologySpread and InterPodAffinity, whose filters need counts made before the search. */
+function statefulFilters(cache: SchedulerCache, pod: PodInfo): NodeFilter[] {
+  const out: NodeFilter[] = [];
+  const spread = prepareSpreadFilter(cache, pod);
+  if (spread) out.push((node) => spreadFilter(spread, node));
+  const affinity = preparePodAffinity(cache, pod.pod);
+  if (affinity) out.push((node) => podAffinityFilter(affinity, node));
+  return out;
+}
+
 /** Filters nodes from `start` round the list until `want` fit or every node has been examined. */
-function findFeasible(pod: PodInfo, nodes: readonly NodeState[], start: number, want: number, spread: SpreadFilter | undefined): Search & { processed: number } {
+function findFeasible(pod: PodInfo, nodes: readonly NodeState[], start: number, want: number, extra: readonly NodeFilter[]): Search & { processed: number } {
   const feasible: NodeState[] = [];
   const reasons = new Map<string, number>();
   const n = nodes.length;
@@ -72,7 +85,7 @@ function findFeasible(pod: PodInfo, nodes: readonly NodeState[], start: number, 
   for (; processed < n && feasible.length < want; processed++) {
     const node = nodes[(start + processed) % n];
     let r = runFilters(pod, node);
-    if (!r && spread) r = spreadFilter(spread, node);
+    for (let i = 0; !r && i < extra.length; i++) r = extra[i](node);
     if (r) countReasons(reasons, r);
     else feasible.push(node);
   }
@@ -114,9 +127,9 @@ export function scheduleInfo(pod: PodInfo, cache: SchedulerCache, options: Sched
   if (pod.required?.nodeNames?.size === 0) return { unschedulable: fitErrorMessage(all.length, new Map(), ERR_AFFINITY_CONFLICT) };
   const pinned = pinnedNodes(cache, pod);
   const nodes = pinned ?? all;
-  const spread = prepareSpreadFilter(cache, pod);
   const start = pinned ? 0 : cache.nextStartIndex % all.length;
-  const search = findFeasible(pod, nodes, start, numFeasibleNodesToFind(nodes.length, options.percentageOfNodesToScore), spread);
+  const want = numFeasibleNodesToFind(nodes.length, options.percentageOfNodesToScore);
+  const search = findFeasible(pod, nodes, start, want, statefulFilters(cache, pod));
   if (!pinned) cache.nextStartIndex = (start + search.processed) % all.length;
   if (search.feasible.length === 0) {
     if (pinned && all.length > nodes.length) search.reasons.set(ERR_NOT_IN_PREFILTER, all.length - nodes.length);
@@ -138,14 +151,17 @@ function priorityOf(pod: PodLike): number {
 
 /**
  * What the filters read from a pod, as a string; pods with equal keys fit the same nodes for the
- * same reasons. Undefined for pods with DoNotSchedule spread constraints, whose fit also depends
- * on where other pods are.
+ * same reasons while the cluster does not change. Namespace and labels are in it because placed
+ * pods' anti-affinity reads them. Undefined for pods with DoNotSchedule spread constraints or pod
+ * (anti-)affinity, whose fit is measured against other pods in ways a placement can improve.
  */
 function equivalenceKey(pod: PodLike): string | undefined {
   const spec = pod.spec ?? {};
   if (spec.topologySpreadConstraints?.some((c) => c.whenUnsatisfiable === "DoNotSchedule")) return undefined;
+  if (spec.affinity?.podAffinity || spec.affinity?.podAntiAffinity) return undefined;
   const resources = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].map((c) => [c.restartPolicy, c.resources?.requests, c.ports]);
-  return JSON.stringify([resources, spec.overhead, spec.tolerations, spec.nodeSelector, spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution, spec.nodeName]);
+  const affinity = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  return JSON.stringify([pod.metadata.namespace, pod.metadata.labels, resources, spec.overhead, spec.tolerations, spec.nodeSelector, affinity, spec.nodeName]);
 }
 
 /**

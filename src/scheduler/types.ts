@@ -65,6 +65,18 @@ export interface ContainerLike {
   restartPolicy?: string;
 }
 
+export interface PodAffinityTerm {
+  labelSelector?: LabelSelectorSpec;
+  namespaces?: string[];
+  topologyKey: string;
+  namespaceSelector?: LabelSelectorSpec;
+}
+
+export interface PodAffinityRules {
+  requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+  preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; podAffinityTerm: PodAffinityTerm }[];
+}
+
 export interface PodSpecLike {
   nodeName?: string;
   nodeSelector?: Record<string, string>;
@@ -73,6 +85,8 @@ export interface PodSpecLike {
       requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] };
       preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; preference: NodeSelectorTerm }[];
     };
+    podAffinity?: PodAffinityRules;
+    podAntiAffinity?: PodAffinityRules;
   };
   tolerations?: Toleration[];
   containers?: ContainerLike[];
