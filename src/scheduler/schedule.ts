@@ -1,6 +1,7 @@
 // One scheduling cycle as kube-scheduler runs it (pkg/scheduler/schedule_one.go): PreFilter,
-// Filter over a rotating sample of nodes that stops once enough fit (percentageOfNodesToScore),
-// Score, and a uniformly random pick among the best. A pod that fits nowhere gets the FitError
+// Filter (filters.ts, then PodTopologySpread and InterPodAffinity) over a rotating sample of
+// nodes that stops once enough fit (percentageOfNodesToScore), Score, and a uniformly random pick
+// among the best. A pod that fits nowhere gets the FitError
 // message word for word, minus the "preemption: ..." sentence: edgeplane does not preempt, so
 // there is no PostFilter and nothing to report about victims.
 import type { NodeState, SchedulerCache } from "./cache";

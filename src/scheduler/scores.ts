@@ -2,7 +2,8 @@
 // TaintToleration 3, NodeAffinity 2, PodTopologySpread 2, NodeResourcesFit (LeastAllocated over
 // cpu and memory, equal weights) 1, NodeResourcesBalancedAllocation 1. Each plugin scores a node
 // 0-100 after normalisation; the node's total is the weighted sum. Integer arithmetic truncates
-// where Go's int64 does, so scores equal kube-scheduler's.
+// where Go's int64 does, so scores equal kube-scheduler's. Not scored: InterPodAffinity's
+// preferred terms and ImageLocality (the cache holds no node images).
 import type { NodeState, SchedulerCache } from "./cache";
 import { termMatches } from "./nodeaffinity";
 import type { PodInfo } from "./podinfo";
