@@ -55,6 +55,14 @@ describe("create configmap", () => {
   });
 });
 
+describe("create through the API", () => {
+  it("takes apiVersion and kind from the URL when the body leaves them out", async () => {
+    const res = await cluster.api("POST", "/api/v1/namespaces/default/configmaps", { metadata: { name: "kindless" }, data: { a: "1" } });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "kindless" } });
+  });
+});
+
 describe("create -f", () => {
   it("generates a name from generateName", async () => {
     const manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: gen-\ndata: {a: '1'}\n";

@@ -50,11 +50,18 @@ describe("api-resources", () => {
     expect(out.trim().split("\n").sort()).toEqual(["daemonsets.apps", "deployments.apps", "replicasets.apps"]);
   });
 
-  it("lists the API versions, autoscaling/v1 (Scale) included", async () => {
+  it("lists the API versions", async () => {
     const versions = (await cluster.kubectlOk(["api-versions"])).trim().split("\n");
-    for (const v of ["v1", "apps/v1", "batch/v1", "autoscaling/v1", "autoscaling/v2", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "events.k8s.io/v1"]) {
+    for (const v of ["v1", "apps/v1", "batch/v1", "autoscaling/v2", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "events.k8s.io/v1"]) {
       expect(versions).toContain(v);
     }
+  });
+
+  it("lists the scale subresources as autoscaling/v1 Scale (what kubectl scale looks for)", async () => {
+    const list = JSON.parse(await cluster.kubectlOk(["get", "--raw", "/apis/apps/v1"]));
+    const scales = list.resources.filter((r: { name: string }) => r.name.endsWith("/scale"));
+    expect(scales.map((r: { name: string }) => r.name).sort()).toEqual(["deployments/scale", "replicasets/scale"]);
+    for (const scale of scales) expect(scale).toMatchObject({ group: "autoscaling", version: "v1", kind: "Scale" });
   });
 
   it("resolves short names and categories", async () => {

@@ -7,6 +7,8 @@ import { useCluster } from "./harness";
 const cluster = useCluster();
 const NAMESPACE = "default";
 
+const configMap = (name: string): V1ConfigMap => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data: { v: "0" } });
+
 describe("client-node informer", () => {
   it("sees each of 50 adds, updates and deletes in order", async () => {
     const kubeconfig = new KubeConfig();
@@ -14,7 +16,7 @@ describe("client-node informer", () => {
     const core = kubeconfig.makeApiClient(CoreV1Api);
 
     // One object from before the informer starts: it must arrive from the list, as an add.
-    await core.createNamespacedConfigMap({ namespace: NAMESPACE, body: { metadata: { name: "before" }, data: { v: "0" } } });
+    await core.createNamespacedConfigMap({ namespace: NAMESPACE, body: configMap("before") });
 
     const seen: string[] = [];
     const errors: unknown[] = [];
@@ -33,7 +35,7 @@ describe("client-node informer", () => {
       // 50 changes: 10 creates, 30 updates, 10 deletes, interleaved across objects.
       const expected: string[] = [];
       for (let i = 0; i < 10; i++) {
-        await core.createNamespacedConfigMap({ namespace: NAMESPACE, body: { metadata: { name: `cm-${i}` }, data: { v: "0" } } });
+        await core.createNamespacedConfigMap({ namespace: NAMESPACE, body: configMap(`cm-${i}`) });
         expected.push(`add cm-${i} 0`);
       }
       for (let round = 1; round <= 3; round++) {

@@ -35,9 +35,9 @@ export function startKubectl({ argv, env, input, track }: SpawnKubectl): Kubectl
   const proc = spawn("kubectl", argv, { env, stdio: ["pipe", "pipe", "pipe"] });
   track(proc, true);
   proc.stdin.end(input ?? "");
+  proc.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   createInterface({ input: proc.stdout }).on("line", (line) => {
     lines.push(line);
-    stdout += line + "\n";
     for (const waiter of waiters) if (waiter.pattern.test(line)) waiter.found(line);
   });
   proc.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
