@@ -3,14 +3,18 @@
 import { createApp } from "./api/app";
 import type { Env } from "./env";
 import { runCron } from "./cron";
+import { createTunnelApp, isTunnelRoute } from "./tunnel/routes";
 
 export { WatchHub } from "./store/watchhub";
 export { Reconciler } from "./controllers/reconciler";
+export { NodeTunnel } from "./tunnel/nodetunnel";
 
 const app = createApp();
+// Node tunnels (the agents' WebSockets and nodes/{name}/proxy) need no store access per request.
+const tunnelApp = createTunnelApp();
 
 export default {
-  fetch: app.fetch,
+  fetch: (request, env, ctx) => (isTunnelRoute(new URL(request.url).pathname) ? tunnelApp.fetch(request, env, ctx) : app.fetch(request, env, ctx)),
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(runCron(env, controller.scheduledTime, (p) => ctx.waitUntil(p)));
   },

@@ -6,7 +6,9 @@ import { timestamp } from "../objectmeta";
 import type { Target } from "../paths";
 import { readBody } from "../request";
 import { sendError } from "../respond";
-import { badRequest, conflict, serviceUnavailable } from "../status";
+import { badRequest, conflict } from "../status";
+import { podLogTarget } from "../../tunnel/podlog";
+import { relayToNode } from "../../tunnel/relay";
 import { writeUpdate } from "../writes";
 import { getObject } from "./read";
 import { writeContext } from "./write";
@@ -48,11 +50,12 @@ export async function bind(c: Ctx, t: Target): Promise<Response> {
   return c.json({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 }, 201);
 }
 
+/** Relayed to the node's agent through its tunnel; the answer streams back (follow=true until the client goes). */
 export async function log(c: Ctx, t: Target): Promise<Response> {
   const pod = await getObject(c, t);
   if (!pod.ok) return sendError(c, pod.error);
-  const spec = pod.value.spec as { nodeName?: string };
-  if (!spec.nodeName) return sendError(c, badRequest(`pod ${t.name} does not have a host assigned`));
-  // The agent's tunnel that carries logs arrives with the agent ([3 of 6]).
-  return sendError(c, serviceUnavailable(`no agent connection to node "${spec.nodeName}"`));
+  const target = podLogTarget(pod.value, new URL(c.req.url).searchParams);
+  if (!target.ok) return sendError(c, target.error);
+  const nodeName = (pod.value.spec as { nodeName: string }).nodeName;
+  return relayToNode(c.env, nodeName, target.value, { signal: c.req.raw.signal });
 }

@@ -1,0 +1,183 @@
+// NodeTunnel: one Durable Object per node (named after the node), holding the WebSocket its
+// agent opened from wherever it runs (usually behind NAT). The Worker reaches the agent through
+// it: relay() sends an HTTP request down the socket and streams the agent's answer back as the
+// Response (protocol in ./frames). The socket uses the hibernation API, so an idle tunnel costs
+// nothing; exchanges in flight keep the object awake, so the in-memory table of pending
+// exchanges is never lost to hibernation.
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env";
+import { serviceUnavailable, timeout, toStatus, type ApiError } from "../api/status";
+import { PING, PONG, decodeControl, decodeData, encodeControl, encodeData, type ControlFrame, type Header } from "./frames";
+
+/** How long the agent may take to start answering (logs answer at once; a proxied service may not). */
+const HEAD_TIMEOUT_MS = 30_000;
+/** Cloudflare caps a WebSocket message at 1 MiB; request bodies go down in smaller pieces. */
+const MAX_CHUNK = 64 * 1024;
+
+/** Paths the Worker uses to talk to this object (never reachable from outside the Worker). */
+export const TUNNEL_CONNECT_PATH = "/connect";
+export const TUNNEL_RELAY_PATH = "/relay";
+/** On a relay request: the path and query to ask the agent for. */
+export const TUNNEL_TARGET_HEADER = "x-edgeplane-tunnel-target";
+/** On both: the node's name, for messages. */
+export const TUNNEL_NODE_HEADER = "x-edgeplane-node";
+
+interface Exchange {
+  socket: WebSocket;
+  /** Settles when the agent's "res" frame (or a failure) arrives. */
+  head: (res: Response) => void;
+  headTimer?: ReturnType<typeof setTimeout>;
+  body?: ReadableStreamDefaultController<Uint8Array>;
+}
+
+function statusResponse(err: ApiError): Response {
+  return new Response(JSON.stringify(toStatus(err)), { status: err.code, headers: { "content-type": "application/json" } });
+}
+
+export class NodeTunnel extends DurableObject<Env> {
+  private readonly exchanges = new Map<number, Exchange>();
+  private nextId = 1;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    // Keepalives are answered by the runtime without waking a hibernated object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    const path = new URL(request.url).pathname;
+    if (path === TUNNEL_CONNECT_PATH) return this.accept(request);
+    if (path === TUNNEL_RELAY_PATH) return this.relay(request);
+    return new Response("not found", { status: 404 });
+  }
+
+  /** The agent's WebSocket. A new connection replaces older ones (an agent that reconnected). */
+  private accept(request: Request): Response {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return statusResponse({ code: 400, reason: "BadRequest", message: "the node tunnel needs a WebSocket upgrade" });
+    }
+    for (const old of this.ctx.getWebSockets()) old.close(4000, "replaced by a newer connection from the agent");
+    const pair = new WebSocketPair();
+    this.ctx.acceptWebSocket(pair[1]);
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  private currentSocket(): WebSocket | undefined {
+    const open = this.ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN);
+    return open[open.length - 1];
+  }
+
+  /** Sends the request down the tunnel and answers with the agent's response as it streams. */
+  private async relay(request: Request): Promise<Response> {
+    const node = request.headers.get(TUNNEL_NODE_HEADER) ?? "";
+    const target = request.headers.get(TUNNEL_TARGET_HEADER) ?? "/";
+    const socket = this.currentSocket();
+    if (!socket) return statusResponse(serviceUnavailable(`no agent connection to node "${node}"`));
+    const id = this.allocateId();
+    const headers: Header[] = [];
+    request.headers.forEach((value, name) => {
+      if (name !== TUNNEL_TARGET_HEADER && name !== TUNNEL_NODE_HEADER) headers.push([name, value]);
+    });
+    const response = new Promise<Response>((resolve) => {
+      const exchange: Exchange = { socket, head: resolve };
+      exchange.headTimer = setTimeout(() => {
+        this.finish(id, { t: "cancel", id });
+        resolve(statusResponse(timeout(`the agent of node "${node}" did not answer within ${HEAD_TIMEOUT_MS / 1000}s`, 1)));
+      }, HEAD_TIMEOUT_MS);
+      this.exchanges.set(id, exchange);
+    });
+    try {
+      socket.send(encodeControl({ t: "req", id, method: request.method, path: target, headers }));
+      if (request.body) {
+        for await (const chunk of request.body) {
+          for (let at = 0; at < chunk.byteLength; at += MAX_CHUNK) socket.send(encodeData(id, chunk.subarray(at, at + MAX_CHUNK)));
+        }
+      }
+      socket.send(encodeControl({ t: "end", id }));
+    } catch (err) {
+      this.fail(id, `sending to the agent of node "${node}": ${(err as Error).message}`);
+    }
+    return response;
+  }
+
+  private allocateId(): number {
+    do {
+      this.nextId = this.nextId >= 0xffffffff ? 1 : this.nextId + 1;
+    } while (this.exchanges.has(this.nextId));
+    return this.nextId;
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    if (typeof message !== "string") {
+      const data = decodeData(new Uint8Array(message));
+      if (!data) return;
+      const exchange = this.exchanges.get(data.id);
+      if (exchange?.body && exchange.socket === ws && data.chunk.byteLength > 0) exchange.body.enqueue(data.chunk.slice());
+      return;
+    }
+    const frame = decodeControl(message);
+    if (!frame) return;
+    const exchange = this.exchanges.get(frame.id);
+    if (!exchange || exchange.socket !== ws) return;
+    switch (frame.t) {
+      case "res":
+        this.respond(frame.id, exchange, frame.status, frame.headers);
+        break;
+      case "end":
+        exchange.body?.close();
+        this.exchanges.delete(frame.id);
+        break;
+      case "err":
+        this.fail(frame.id, frame.message);
+        break;
+    }
+  }
+
+  private respond(id: number, exchange: Exchange, status: number, headers: Header[]): void {
+    clearTimeout(exchange.headTimer);
+    const body = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        exchange.body = controller;
+      },
+      // The client went away (kubectl logs -f interrupted): tell the agent to stop streaming.
+      cancel: () => this.finish(id, { t: "cancel", id }),
+    });
+    // A response to HEAD, or with 204/304, must not carry a body.
+    const bodyless = status === 204 || status === 304;
+    exchange.head(new Response(bodyless ? null : body, { status, headers }));
+  }
+
+  /** Ends an exchange from this side, telling the agent with `frame` if the socket is still open. */
+  private finish(id: number, frame: ControlFrame): void {
+    const exchange = this.exchanges.get(id);
+    if (!exchange) return;
+    this.exchanges.delete(id);
+    clearTimeout(exchange.headTimer);
+    try {
+      exchange.socket.send(encodeControl(frame));
+    } catch {
+      // The socket closed meanwhile; the agent drops its exchanges when it notices.
+    }
+  }
+
+  private fail(id: number, message: string): void {
+    const exchange = this.exchanges.get(id);
+    if (!exchange) return;
+    this.exchanges.delete(id);
+    clearTimeout(exchange.headTimer);
+    if (exchange.body) exchange.body.error(new Error(message));
+    else exchange.head(statusResponse({ code: 502, reason: "InternalError", message }));
+  }
+
+  override async webSocketClose(ws: WebSocket): Promise<void> {
+    this.dropExchanges(ws, "the agent's connection closed");
+  }
+
+  override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
+    this.dropExchanges(ws, `the agent's connection failed: ${String(error)}`);
+  }
+
+  private dropExchanges(ws: WebSocket, why: string): void {
+    for (const [id, exchange] of this.exchanges) if (exchange.socket === ws) this.fail(id, why);
+  }
+}
