@@ -106,24 +106,25 @@ export function termMatches(term: CompiledTerm, labels: Record<string, string>, 
 }
 
 /** Names pinned by one term's metadata.name In requirements (intersected), or undefined if it pins none. */
-function pinnedNames(term: CompiledTerm): Set<string> | undefined {
+function pinnedNames(term: NodeSelectorTerm): Set<string> | undefined {
   let names: Set<string> | undefined;
-  for (const r of term.names) {
-    if (r.op !== Op.In) continue;
-    names = names ? new Set([...names].filter((n) => r.values.has(n))) : new Set(r.values);
+  for (const r of term.matchFields ?? []) {
+    if (r.key !== "metadata.name" || r.operator !== "In") continue;
+    const values = new Set(r.values ?? []);
+    names = names ? new Set([...names].filter((n) => values.has(n))) : values;
   }
   return names;
 }
 
-function nodeNamesOf(raw: NodeSelectorTerm[], terms: CompiledTerm[]): Set<string> | undefined {
+/** NodeAffinity's PreFilter: the union of the terms' pinned names; undefined as soon as one term allows any node. */
+function nodeNamesOf(raw: NodeSelectorTerm[]): Set<string> | undefined {
   if (raw.length === 0) return undefined;
   const union = new Set<string>();
-  for (const t of terms) {
+  for (const t of raw) {
     const pinned = pinnedNames(t);
     if (!pinned) return undefined;
     for (const n of pinned) union.add(n);
   }
-  // Terms that failed to compile match nothing, so they neither widen nor narrow the set.
   return union;
 }
 
@@ -132,7 +133,7 @@ export function compileRequired(spec: PodSpecLike | undefined): RequiredAffinity
   const raw = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   if (selector.length === 0 && raw === undefined) return undefined;
   const terms = raw?.map(compileTerm).filter((t): t is CompiledTerm => t !== undefined);
-  return { selector, terms, nodeNames: raw && terms ? nodeNamesOf(raw, terms) : undefined };
+  return { selector, terms, nodeNames: raw ? nodeNamesOf(raw) : undefined };
 }
 
 export function requiredMatches(req: RequiredAffinity, labels: Record<string, string>, name: string): boolean {

@@ -50,5 +50,14 @@ describe("required node affinity", () => {
     expect(pinned?.nodeNames).toEqual(new Set(["n1", "n2"]));
     const open = compileRequired(terms({ matchFields: [{ key: "metadata.name", operator: "In", values: ["n1"] }] }, { matchExpressions: [{ key: "zone", operator: "Exists" }] }));
     expect(open?.nodeNames).toBeUndefined();
+    const conflict = compileRequired(
+      terms({
+        matchFields: [
+          { key: "metadata.name", operator: "In", values: ["n1"] },
+          { key: "metadata.name", operator: "In", values: ["n2"] },
+        ],
+      }),
+    );
+    expect(conflict?.nodeNames).toEqual(new Set());
   });
 });

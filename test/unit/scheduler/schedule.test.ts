@@ -52,6 +52,15 @@ describe("FitError message", () => {
     expect(schedule({ ...pod, spec: { ...pod.spec, containers: [{}] } }, cache, opts)).toEqual({ node: "n2" });
   });
 
+  it("reports terms that pin no node as a PreFilter conflict", () => {
+    const cache = cacheWith([makeNode("n1"), makeNode("n2")]);
+    const names = (...values: string[]) => ({ key: "metadata.name", operator: "In", values });
+    const pod = makePod("p", {
+      spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [names("n1"), names("n2")] }] } } } },
+    });
+    expect(schedule(pod, cache, opts)).toEqual({ unschedulable: "0/2 nodes are available: pod affinity terms conflict." });
+  });
+
   it("uses the readiness and cordon reasons", () => {
     const cache = cacheWith([makeNode("n1", { ready: "False" }), makeNode("n2", { unschedulable: true }), makeNode("n3", { labels: { disk: "hdd" } })]);
     expect(schedule(makePod("p", { spec: { nodeSelector: { disk: "ssd" } } }), cache, opts)).toEqual({
