@@ -41,9 +41,9 @@ export function decideDeletingOwner(resource: ResourceKey, owner: KubeObject, de
   const uid = owner.metadata.uid ?? "";
   const finalizers = owner.metadata.finalizers ?? [];
   if (finalizers.includes(ORPHAN_FINALIZER)) {
-    // Free every dependent first; the finalizer goes only in a pass that found none left.
-    if (dependents.length) return { actions: dependents.map((d) => withoutOwner(d, uid)) };
-    return { actions: [dropFinalizer(resource, owner, ORPHAN_FINALIZER)] };
+    // Free every dependent, then drop the finalizer: actions stop at the first failure, so the
+    // finalizer goes only once every dependent was freed (freed dependents no longer wake us).
+    return { actions: [...dependents.map((d) => withoutOwner(d, uid)), dropFinalizer(resource, owner, ORPHAN_FINALIZER)] };
   }
   if (finalizers.includes(FOREGROUND_FINALIZER)) {
     const actions: Action[] = dependents.filter((d) => !d.object.metadata.deletionTimestamp).map((d) => deleteAction(d, "Foreground"));
