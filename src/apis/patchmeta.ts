@@ -3,7 +3,7 @@
 // so the schema is the one place that says how a list merges.
 import { z } from "zod";
 
-export interface PatchMeta {
+export type PatchMeta = {
   /** x-kubernetes-patch-strategy */
   patchStrategy?: "merge" | "replace" | "retainKeys" | "merge,retainKeys";
   /** x-kubernetes-patch-merge-key */
@@ -17,7 +17,7 @@ export interface PatchMeta {
   /** x-kubernetes-int-or-string */
   intOrString?: boolean;
   description?: string;
-}
+};
 
 /** Tag a list (or map) schema: `z.array(container).meta(patchMeta({ patchMergeKey: "name", patchStrategy: "merge", listType: "map", listMapKeys: ["name"] }))`. */
 export function patchMeta(meta: PatchMeta): PatchMeta {
