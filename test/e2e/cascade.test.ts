@@ -3,13 +3,14 @@
 // garbage collector does the rest, so these tests need it running.
 import { describe, expect, it } from "vitest";
 import { useCluster } from "./harness";
+import { configMap, create, namespace } from "./manifests";
 import { eventually } from "./wait";
 
 const cluster = useCluster();
 
 /** An owner ConfigMap and a dependent that points at it; returns the owner's uid. */
 async function family(prefix: string, blockOwnerDeletion: boolean): Promise<void> {
-  await cluster.kubectlOk(["create", "configmap", `${prefix}-owner`]);
+  await create(cluster, configMap(`${prefix}-owner`));
   const uid = await cluster.kubectlOk(["get", "configmap", `${prefix}-owner`, "-o", "jsonpath={.metadata.uid}"]);
   await cluster.kubectlOk(["apply", "-f", "-"], {
     input: JSON.stringify({
@@ -58,8 +59,8 @@ describe("delete --cascade", () => {
   });
 
   it("deleting a namespace removes what is in it, then the namespace", async () => {
-    await cluster.kubectlOk(["create", "namespace", "doomed"]);
-    await cluster.kubectlOk(["create", "configmap", "inside", "-n", "doomed"]);
+    await create(cluster, namespace("doomed"));
+    await create(cluster, configMap("inside", { namespace: "doomed" }));
     expect((await cluster.kubectlOk(["delete", "namespace", "doomed", "--timeout=60s"])).trim()).toBe('namespace "doomed" deleted');
     const ns = await cluster.kubectl(["get", "namespace", "doomed"]);
     expect(ns.stderr).toContain("(NotFound)");

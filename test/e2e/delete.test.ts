@@ -1,6 +1,7 @@
 // kubectl delete: by name, by selector, --all, waiting for finalizers (--wait), preconditions.
 import { describe, expect, it } from "vitest";
 import { useCluster } from "./harness";
+import { configMap, create } from "./manifests";
 
 const cluster = useCluster();
 
@@ -13,7 +14,7 @@ async function exists(kind: string, name: string): Promise<boolean> {
 
 describe("delete", () => {
   it("deletes by name and the object is gone", async () => {
-    await cluster.kubectlOk(["create", "configmap", "doomed"]);
+    await create(cluster, configMap("doomed"));
     expect((await cluster.kubectlOk(["delete", "configmap", "doomed"])).trim()).toBe('configmap "doomed" deleted');
     expect(await exists("configmap", "doomed")).toBe(false);
   });
@@ -27,8 +28,7 @@ describe("delete", () => {
 
   it("deletes by label selector and with --all", async () => {
     for (const [name, tier] of [["a", "x"], ["b", "x"], ["c", "y"]]) {
-      await cluster.kubectlOk(["create", "configmap", `sel-${name}`]);
-      await cluster.kubectlOk(["label", "configmap", `sel-${name}`, `tier=${tier}`]);
+      await create(cluster, configMap(`sel-${name}`, { labels: { tier } }));
     }
     const out = await cluster.kubectlOk(["delete", "configmaps", "-l", "tier=x"]);
     expect(out.trim().split("\n").sort()).toEqual(['configmap "sel-a" deleted', 'configmap "sel-b" deleted']);
@@ -82,13 +82,13 @@ describe("delete", () => {
   });
 
   it("keeps the object when the server dry-runs the delete", async () => {
-    await cluster.kubectlOk(["create", "configmap", "dry"]);
+    await create(cluster, configMap("dry"));
     expect((await cluster.kubectlOk(["delete", "configmap", "dry", "--dry-run=server"])).trim()).toBe('configmap "dry" deleted (server dry run)');
     expect(await exists("configmap", "dry")).toBe(true);
   });
 
   it("honours a uid precondition", async () => {
-    await cluster.kubectlOk(["create", "configmap", "pre"]);
+    await create(cluster, configMap("pre"));
     const res = await cluster.api("DELETE", "/api/v1/namespaces/default/configmaps/pre", {
       kind: "DeleteOptions",
       apiVersion: "v1",

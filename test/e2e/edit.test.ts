@@ -1,6 +1,7 @@
 // kubectl edit, with EDITOR set to a script that changes the file the way a person would.
 import { beforeAll, describe, expect, it } from "vitest";
 import { useCluster } from "./harness";
+import { configMap, create, deployment } from "./manifests";
 
 const cluster = useCluster();
 
@@ -12,8 +13,7 @@ async function sedEditor(name: string, ...expressions: string[]): Promise<Record
 }
 
 beforeAll(async () => {
-  await cluster.kubectlOk(["create", "deployment", "web", "--image=nginx:1.25", "--replicas=2"]);
-  await cluster.kubectlOk(["create", "configmap", "settings", "--from-literal=mode=slow"]);
+  await create(cluster, deployment("web", { image: "nginx:1.25", replicas: 2 }), configMap("settings", { data: { mode: "slow" } }));
 });
 
 describe("edit", () => {

@@ -2,6 +2,7 @@
 // changes never bump metadata.generation.
 import { beforeAll, describe, expect, it } from "vitest";
 import { useCluster } from "./harness";
+import { configMap, create, deployment } from "./manifests";
 
 const cluster = useCluster();
 
@@ -10,9 +11,7 @@ async function metadata(kind: string, name: string): Promise<{ labels?: Record<s
 }
 
 beforeAll(async () => {
-  await cluster.kubectlOk(["create", "configmap", "one"]);
-  await cluster.kubectlOk(["create", "configmap", "two"]);
-  await cluster.kubectlOk(["create", "deployment", "web", "--image=nginx:1.25"]);
+  await create(cluster, configMap("one"), configMap("two"), deployment("web", { image: "nginx:1.25" }));
 });
 
 describe("label", () => {

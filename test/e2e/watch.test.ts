@@ -1,12 +1,13 @@
 // kubectl get -w: the table, then one line per change, as the watch delivers them.
 import { describe, expect, it } from "vitest";
 import { useCluster } from "./harness";
+import { configMap, create, namespace } from "./manifests";
 
 const cluster = useCluster();
 
 describe("get -w", () => {
   it("prints the object, then its change", async () => {
-    await cluster.kubectlOk(["create", "configmap", "watched", "--from-literal=a=1"]);
+    await create(cluster, configMap("watched", { data: { a: "1" } }));
     const watch = await cluster.kubectlStart(["get", "configmap", "watched", "-w"]);
     try {
       expect(await watch.waitForLine(/^NAME\s+DATA\s+AGE$/)).toBeTruthy();
@@ -23,7 +24,7 @@ describe("get -w", () => {
     try {
       // The current objects arrive first as ADDED.
       await watch.waitForLine(/^ADDED\s+watched\s/);
-      await cluster.kubectlOk(["create", "configmap", "events", "--from-literal=a=1"]);
+      await create(cluster, configMap("events", { data: { a: "1" } }));
       await cluster.kubectlOk(["label", "configmap", "events", "x=y"]);
       await cluster.kubectlOk(["delete", "configmap", "events"]);
       await watch.waitForLine(/^DELETED\s+events\s/);
@@ -35,11 +36,11 @@ describe("get -w", () => {
   });
 
   it("watches across all namespaces with -A", async () => {
-    await cluster.kubectlOk(["create", "namespace", "watch-other"]);
+    await create(cluster, namespace("watch-other"));
     const watch = await cluster.kubectlStart(["get", "configmaps", "-A", "-w"]);
     try {
       await watch.waitForLine(/^NAMESPACE\s+NAME\s+DATA\s+AGE$/);
-      await cluster.kubectlOk(["create", "configmap", "elsewhere", "-n", "watch-other"]);
+      await create(cluster, configMap("elsewhere", { namespace: "watch-other" }));
       await watch.waitForLine(/^watch-other\s+elsewhere\s+0\s+/);
     } finally {
       watch.stop();
