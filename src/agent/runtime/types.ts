@@ -75,6 +75,11 @@ export interface ManagedContainer {
   sandboxId?: string;
   labels: ManagedLabels;
   state: ContainerState;
+  /**
+   * The image as the runtime resolved it (a digest where there is one), for status.imageID.
+   * Optional, added after the first version of this contract: runtimes that leave it out get "".
+   */
+  imageID?: string;
 }
 
 export interface LogOptions {
