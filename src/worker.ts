@@ -7,6 +7,7 @@ import { createTunnelApp, isTunnelRoute } from "./tunnel/routes";
 
 export { WatchHub } from "./store/watchhub";
 export { Reconciler } from "./controllers/reconciler";
+export { Scheduler } from "./scheduler/scheduler";
 export { NodeTunnel } from "./tunnel/nodetunnel";
 
 const app = createApp();

@@ -34,7 +34,7 @@ export function prepareCreate(kind: KindDef, obj: KubeObject, now: number): void
   delete m.selfLink;
   if (tracksGeneration(kind)) m.generation = 1;
   else delete m.generation;
-  if (kind.statusField) obj.status = {};
+  if (kind.statusField && !kind.statusOnCreate) obj.status = {};
 }
 
 /**

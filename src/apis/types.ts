@@ -93,6 +93,8 @@ export interface KindDef {
   schema: z.ZodType;
   /** Which top-level fields the `status` subresource owns; absent when the kind has no status subresource. */
   statusField?: "status";
+  /** Status given on create is kept rather than reset (a Node registers with its status, as in Kubernetes). */
+  statusOnCreate?: boolean;
   /** Kind-specific subresources besides status and scale (e.g. Pod: binding, log, eviction). */
   subresources?: string[];
   scale?: ScaleDef;

@@ -1,8 +1,7 @@
 // Pod subresources: binding (how the scheduler assigns a node) and log.
-import type { KubeObject } from "../../apis/types";
 import { isPlainObject } from "../../util/json";
 import type { Ctx } from "../context";
-import { timestamp } from "../objectmeta";
+import { bound } from "../../scheduler/binding";
 import type { Target } from "../paths";
 import { readBody } from "../request";
 import { sendError } from "../respond";
@@ -12,23 +11,6 @@ import { relayToNode } from "../../tunnel/relay";
 import { writeUpdate } from "../writes";
 import { getObject } from "./read";
 import { writeContext } from "./write";
-
-interface PodCondition {
-  type: string;
-  status: string;
-  lastProbeTime?: string | null;
-  lastTransitionTime?: string;
-  reason?: string;
-  message?: string;
-}
-
-/** Set PodScheduled=True, replacing an earlier condition of that type. */
-export function scheduledCondition(pod: KubeObject, now: number): KubeObject {
-  const status = (pod.status ?? {}) as { conditions?: PodCondition[] };
-  const conditions = (status.conditions ?? []).filter((c) => c.type !== "PodScheduled");
-  conditions.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: timestamp(now) });
-  return { ...pod, status: { ...status, conditions } };
-}
 
 export async function bind(c: Ctx, t: Target): Promise<Response> {
   const body = await readBody(c, t.kind);
@@ -43,9 +25,8 @@ export async function bind(c: Ctx, t: Target): Promise<Response> {
   if (pod.value.metadata.deletionTimestamp) return sendError(c, conflict("pods", "", t.name ?? "", `pod ${t.name} is being deleted, cannot be assigned to a host`));
   if (spec.nodeName) return sendError(c, conflict("pods", "", t.name ?? "", `pod ${t.name} is already assigned to node "${spec.nodeName}"`));
   const now = c.get("now")();
-  const bound = scheduledCondition({ ...pod.value, spec: { ...spec, nodeName: target.name } }, now);
   const w = { ...writeContext(c, t, { dryRun: false, fieldManager: "kube-scheduler", fieldValidation: "Ignore", force: false }) };
-  const written = await writeUpdate(w, pod.value, bound, { trusted: true, expectedRv: Number(pod.value.metadata.resourceVersion) });
+  const written = await writeUpdate(w, pod.value, bound(pod.value, target.name, now), { trusted: true, expectedRv: Number(pod.value.metadata.resourceVersion) });
   if (!written.ok) return sendError(c, written.error);
   return c.json({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 }, 201);
 }

@@ -147,6 +147,7 @@ export const nodeKind: KindDef = {
   namespaced: false,
   schema: nodeSchema,
   statusField: "status",
+  statusOnCreate: true,
   defaults: (obj) => {
     // SetDefaults_NodeStatus: allocatable is the capacity until the node says otherwise.
     const status = child(obj, "status");

@@ -1,0 +1,199 @@
+// The scheduler Durable Object: one for the cluster. It keeps kube-scheduler's cache of nodes and
+// assigned pods in memory, follows the changelog of pods and nodes to keep it current (like the
+// watch hub, one read for all changes), places pending pods in batches and binds many pods per
+// D1 batch with conditional writes. A pod that fits nowhere gets PodScheduled=False and a
+// FailedScheduling Event, and waits until a node or a pod changes: never a busy loop.
+import { DurableObject } from "cloudflare:workers";
+import type { KubeObject } from "../apis/types";
+import { kindByResource } from "../apis/registry";
+import { projection } from "../api/selection";
+import { timestamp } from "../api/objectmeta";
+import type { Env } from "../env";
+import { makeStore } from "../wiring";
+import { Client } from "../controllers/client";
+import { setCondition, type StatusCondition } from "../controllers/podutil";
+import type { Store } from "../store/store";
+import { SchedulerCache } from "./cache";
+import { podKey } from "./podinfo";
+import { scheduleBatch } from "./schedule";
+import type { NodeLike, PodLike } from "./types";
+import { bound } from "./binding";
+
+const PAGE = 1000;
+const SCHEDULER_NAME = "default-scheduler";
+
+type Pod = KubeObject & PodLike;
+
+function pending(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && phase !== "Succeeded" && phase !== "Failed" && ((pod.spec as { schedulerName?: string } | undefined)?.schedulerName ?? SCHEDULER_NAME) === SCHEDULER_NAME;
+}
+
+/** A pod that no longer holds its node's resources. */
+function finished(pod: Pod): boolean {
+  return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
+}
+
+export class Scheduler extends DurableObject<Env> {
+  private cache?: SchedulerCache;
+  /** Changelog positions the cache reflects, per resource. */
+  private readonly cursors = { pods: 0, nodes: 0 };
+  /** Pods to place on the next pass. */
+  private readonly queue = new Map<string, Pod>();
+  /** Pods that fit nowhere, with the message they were given; retried when the cluster changes. */
+  private readonly unschedulable = new Map<string, { pod: Pod; message: string }>();
+  private dirty = false;
+  private running?: Promise<void>;
+  private bindings = 0;
+
+  /** A pod or node changed. Resolves when the pass it caused has run. */
+  async wake(): Promise<void> {
+    this.dirty = true;
+    this.running ??= this.loop().finally(() => {
+      this.running = undefined;
+    });
+    await this.running;
+  }
+
+  async stats(): Promise<{ bound: number; pending: number; unschedulable: number }> {
+    return { bound: this.bindings, pending: this.queue.size, unschedulable: this.unschedulable.size };
+  }
+
+  private async loop(): Promise<void> {
+    while (this.dirty) {
+      this.dirty = false;
+      const store = makeStore(this.env, (p) => this.ctx.waitUntil(p));
+      try {
+        await this.pass(store);
+      } catch (err) {
+        console.error("scheduling pass failed", err);
+        // Start over from the store on the next wake: the cache may have missed a change.
+        this.cache = undefined;
+      }
+    }
+  }
+
+  private async pass(store: Store): Promise<void> {
+    if (!this.cache) await this.load(store);
+    else await this.follow(store);
+    if (this.queue.size === 0) return;
+    const pods = [...this.queue.values()];
+    this.queue.clear();
+    const results = scheduleBatch(pods, this.cache!);
+    const now = Date.now();
+    const binds: { pod: Pod; node: string }[] = [];
+    const failed: { pod: Pod; message: string }[] = [];
+    results.forEach((r, i) => ("node" in r ? binds.push({ pod: pods[i], node: r.node }) : failed.push({ pod: pods[i], message: r.unschedulable })));
+    await this.bind(store, binds, now);
+    await this.report(store, failed, now);
+  }
+
+  /** The first pass: every node, every pod. */
+  private async load(store: Store): Promise<void> {
+    this.cache = new SchedulerCache();
+    this.queue.clear();
+    this.unschedulable.clear();
+    this.cursors.nodes = await store.revision();
+    this.cursors.pods = this.cursors.nodes;
+    for (const node of await readAll(store, "nodes")) this.cache.upsertNode(node as NodeLike);
+    for (const pod of (await readAll(store, "pods")) as Pod[]) this.observePod(pod);
+  }
+
+  /** Later passes: only what changed since. */
+  private async follow(store: Store): Promise<void> {
+    let clusterChanged = false;
+    for (const resource of ["nodes", "pods"] as const) {
+      for (;;) {
+        const { changes, rv } = await store.changes(resource, this.cursors[resource], PAGE);
+        for (const change of changes) {
+          if (resource === "nodes") {
+            clusterChanged = true;
+            if (change.type === "DELETED") this.cache!.removeNode(change.object.metadata.name ?? "");
+            else this.cache!.upsertNode(change.object as NodeLike);
+          } else if (change.type === "DELETED") {
+            clusterChanged ||= Boolean((change.object as Pod).spec?.nodeName);
+            this.forget(change.object as Pod);
+          } else {
+            clusterChanged ||= finished(change.object as Pod);
+            this.observePod(change.object as Pod);
+          }
+        }
+        this.cursors[resource] = Math.max(this.cursors[resource], rv);
+        if (changes.length < PAGE) break;
+      }
+    }
+    // A node changed or room was made: give the waiting pods another try.
+    if (clusterChanged) {
+      for (const [key, { pod }] of this.unschedulable) this.queue.set(key, pod);
+      this.unschedulable.clear();
+    }
+  }
+
+  private observePod(pod: Pod): void {
+    const key = podKey(pod);
+    if (pending(pod)) {
+      if (!this.unschedulable.has(key)) this.queue.set(key, pod);
+      else this.unschedulable.set(key, { ...this.unschedulable.get(key)!, pod });
+      return;
+    }
+    this.queue.delete(key);
+    this.unschedulable.delete(key);
+    this.cache!.upsertPod(pod);
+  }
+
+  private forget(pod: Pod): void {
+    const key = podKey(pod);
+    this.queue.delete(key);
+    this.unschedulable.delete(key);
+    this.cache!.removePod(key);
+  }
+
+  /** Bind in bulk: each binding is conditional on the pod not having changed since it was read. */
+  private async bind(store: Store, binds: { pod: Pod; node: string }[], now: number): Promise<void> {
+    if (binds.length === 0) return;
+    const kind = kindByResource("", "v1", "pods")!;
+    const applied = await store.updateMany(
+      binds.map(({ pod, node }) => ({ resource: "pods", obj: bound(pod, node, now), expectedRv: Number(pod.metadata.resourceVersion), prev: projection(kind, pod) })),
+    );
+    const client = new Client(store, () => now, SCHEDULER_NAME);
+    for (let i = 0; i < binds.length; i++) {
+      const { pod, node } = binds[i];
+      if (!applied[i]) {
+        // The pod changed under us (or went): forget the assumption; the changelog brings it back if still pending.
+        this.cache!.removePod(podKey(pod));
+        continue;
+      }
+      this.bindings++;
+      const m = pod.metadata;
+      await client.apply({ type: "event", about: pod, eventType: "Normal", reason: "Scheduled", message: `Successfully assigned ${m.namespace}/${m.name} to ${node}` });
+    }
+  }
+
+  /** PodScheduled=False with the reason, once per distinct message, and a FailedScheduling Event. */
+  private async report(store: Store, failed: { pod: Pod; message: string }[], now: number): Promise<void> {
+    const client = new Client(store, () => now, SCHEDULER_NAME);
+    for (const { pod, message } of failed) {
+      const key = podKey(pod);
+      const before = this.unschedulable.get(key)?.message;
+      this.unschedulable.set(key, { pod, message });
+      if (before === message) continue;
+      const current = (pod.status ?? {}) as { conditions?: StatusCondition[] };
+      const condition = { type: "PodScheduled", status: "False", reason: "Unschedulable", message, lastProbeTime: null, lastTransitionTime: timestamp(now) } as StatusCondition;
+      const status = { ...current, conditions: setCondition(current.conditions, condition) };
+      const written = await client.apply({ type: "updateStatus", resource: "pods", object: { ...pod, status } });
+      if (written.ok && written.value) this.unschedulable.set(key, { pod: written.value as Pod, message });
+      await client.apply({ type: "event", about: pod, eventType: "Warning", reason: "FailedScheduling", message });
+    }
+  }
+}
+
+async function readAll(store: Store, resource: string): Promise<KubeObject[]> {
+  const out: KubeObject[] = [];
+  let after: { namespace: string; name: string } | undefined;
+  do {
+    const page = await store.list({ resource, after, limit: PAGE });
+    out.push(...page.items);
+    after = page.next;
+  } while (after);
+  return out;
+}
