@@ -82,3 +82,16 @@ describe("kind registry", () => {
     }
   });
 });
+
+describe("selectable fields", () => {
+  it("lets jobs, replica sets and events be selected as in Kubernetes", () => {
+    const job = kindByApiVersion("batch/v1", "Job")!;
+    expect(job.selectableFields?.["status.successful"]({ apiVersion: "batch/v1", kind: "Job", metadata: {}, status: { succeeded: 2 } })).toBe("2");
+    const rs = kindByApiVersion("apps/v1", "ReplicaSet")!;
+    expect(rs.selectableFields?.["status.replicas"]({ apiVersion: "apps/v1", kind: "ReplicaSet", metadata: {} })).toBe("0");
+    const ev = kindByApiVersion("events.k8s.io/v1", "Event")!;
+    const e = { apiVersion: "events.k8s.io/v1", kind: "Event", metadata: {}, regarding: { kind: "Pod", name: "p" }, reason: "Pulled" };
+    expect(Object.keys(ev.selectableFields ?? {}).sort()).toContain("regarding.name");
+    expect([ev.selectableFields?.["regarding.name"](e), ev.selectableFields?.reason(e)]).toEqual(["p", "Pulled"]);
+  });
+});

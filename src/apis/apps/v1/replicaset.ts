@@ -69,6 +69,7 @@ export const replicaSetKind: KindDef = {
   scale: { specReplicasPath: "spec.replicas", statusReplicasPath: "status.replicas", labelSelectorPath: "spec.selector" },
   defaults: defaultReplicaSet,
   validate: validateReplicaSet,
+  selectableFields: { "status.replicas": (obj) => String(asReplicaSet(obj).status?.replicas ?? 0) },
   columns: [
     countColumn("Desired", "spec.replicas", "Replicas is the number of desired pods. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1."),
     countColumn("Current", "status.replicas", "Replicas is the most recently observed number of replicas."),

@@ -193,6 +193,7 @@ export const jobKind: KindDef = {
   defaults: defaultJob,
   onCreate: generateJobSelector,
   validate: validateJob,
+  selectableFields: { "status.successful": (obj) => String(asJob(obj).status?.succeeded ?? 0) },
   columns: [
     { name: "Status", type: "string", description: "Status of the job.", cell: (obj) => jobStatusCell(asJob(obj)) },
     { name: "Completions", type: "string", description: "The number of pods which reached phase Succeeded.", cell: (obj) => completionsCell(asJob(obj)) },

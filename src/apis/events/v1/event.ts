@@ -33,6 +33,7 @@ export type EventsV1Event = KubeObject & { [K in keyof typeof eventFields]?: z.i
 
 const asEvent = (obj: KubeObject) => obj as EventsV1Event;
 
+const REGARDING_FIELDS = ["kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"] as const;
 const REPORTING_INSTANCE_LENGTH_LIMIT = 128;
 const ACTION_LENGTH_LIMIT = 128;
 const REASON_LENGTH_LIMIT = 128;
@@ -143,4 +144,11 @@ export const eventKind: KindDef = {
   schema: eventSchema,
   validate: validateEvent,
   columns: eventColumns((obj) => coreView(asEvent(obj))),
+  // Kubernetes' field label conversions for events.k8s.io/v1, onto the same fields as core/v1's.
+  selectableFields: {
+    ...Object.fromEntries(REGARDING_FIELDS.map((f) => [`regarding.${f}`, (obj: KubeObject) => asEvent(obj).regarding?.[f] ?? ""])),
+    reason: (obj) => asEvent(obj).reason ?? "",
+    reportingController: (obj) => asEvent(obj).reportingController ?? "",
+    type: (obj) => asEvent(obj).type ?? "",
+  },
 };
