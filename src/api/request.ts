@@ -4,6 +4,7 @@ import type { Ctx } from "./context";
 import type { FieldValidation } from "./admission";
 import { decodeBody, MAX_BODY_BYTES, type RequestQuery } from "./decode";
 import { tooLarge, type Result } from "./status";
+import { fieldManagerFor } from "./patch/managedfields";
 
 export interface WriteOptions {
   dryRun: boolean;
@@ -34,18 +35,10 @@ export async function readOptionalBody(c: Ctx): Promise<Result<unknown>> {
   return decodeBody(text.value, c.req.header("content-type"), { kind: "DeleteOptions" });
 }
 
-/**
- * The field manager Kubernetes records when the client names none: the User-Agent up to its
- * first "/" ("kubectl", "Go-http-client"), at most 128 bytes.
- */
-export function defaultFieldManager(userAgent: string | undefined): string {
-  return (userAgent ?? "unknown").split("/")[0].slice(0, 128) || "unknown";
-}
-
 export function writeOptions(c: Ctx, q: RequestQuery): WriteOptions {
   return {
     dryRun: q.dryRun,
-    fieldManager: q.fieldManager ?? defaultFieldManager(c.req.header("user-agent")),
+    fieldManager: fieldManagerFor(q.fieldManager, c.req.header("user-agent")),
     fieldValidation: q.fieldValidation,
     force: q.force ?? false,
   };

@@ -5,6 +5,8 @@ import type { KubeObject } from "../../apis/types";
 import type { Ctx } from "../context";
 import { applyPatch } from "../patch/apply";
 import { applyPatchByContentType } from "../patch";
+import type { PatchError } from "../patch/types";
+import { apiVersionOf } from "../admission";
 import type { Target } from "../paths";
 import { readBody, writeOptions, type WriteOptions } from "../request";
 import type { RequestQuery } from "../decode";
@@ -46,6 +48,18 @@ async function readPatchBody(c: Ctx, t: Target, apply: boolean): Promise<Result<
   }
 }
 
+const PATCH_ERROR_CODES: Record<PatchError["reason"], number> = {
+  BadRequest: 400,
+  Conflict: 409,
+  RequestEntityTooLarge: 413,
+  UnsupportedMediaType: 415,
+  Invalid: 422,
+};
+
+function patchError(e: PatchError): ApiError {
+  return { code: PATCH_ERROR_CODES[e.reason], reason: e.reason, message: e.message, ...(e.causes ? { details: { causes: e.causes } } : {}) };
+}
+
 type Attempt = { ok: true; value: Response } | { ok: false; error: ApiError; preconditioned?: boolean };
 
 async function patchOnce(c: Ctx, t: Target, contentType: string, body: unknown, opts: WriteOptions): Promise<Attempt> {
@@ -54,7 +68,7 @@ async function patchOnce(c: Ctx, t: Target, contentType: string, body: unknown, 
   const scale = t.subresource === "scale";
   const base: unknown = scale ? toScale(t.kind, old.value) : old.value;
   const patched = applyPatchByContentType(contentType, base, body, t.kind.schema);
-  if (!patched.ok) return { ok: false, error: { code: patched.error.reason === "Invalid" ? 422 : patched.error.reason === "Conflict" ? 409 : 400, ...patched.error } };
+  if (!patched.ok) return { ok: false, error: patchError(patched.error) };
   const candidate = scale ? scaleCandidate(t, old.value, patched.value) : admit(c, t, patched.value, opts.fieldValidation);
   if (!candidate.ok) return candidate;
   const rv = candidate.value.metadata.resourceVersion;
@@ -88,10 +102,13 @@ async function serverSideApply(c: Ctx, t: Target, body: unknown, opts: WriteOpti
     manager: opts.fieldManager,
     force: opts.force,
     schema: t.kind.schema,
-    apiVersion: applied.value.apiVersion,
+    apiVersion: apiVersionOf(t.kind),
+    kind: t.kind.kind,
+    subresource: t.subresource,
     now: timestamp(w.now),
   });
-  if (!merged.ok) return { ok: false, error: { code: 409, ...merged.error } as ApiError, preconditioned: true };
+  // A conflict between managers is final: retrying would meet the same owners.
+  if (!merged.ok) return { ok: false, error: patchError(merged.error), preconditioned: true };
   const obj = { ...merged.object, metadata: { ...merged.object.metadata, managedFields: merged.managedFields } } as KubeObject;
   const written = live
     ? await writeUpdate(w, live, obj, { expectedRv: Number(live.metadata.resourceVersion), managedFieldsSet: true })

@@ -8,7 +8,8 @@ export const containerPortSchema = z.strictObject({
   name: z.string().optional(),
   hostPort: z.int32().optional(),
   containerPort: z.int32(),
-  protocol: z.string().optional(),
+  // The default is declared so server-side apply matches a port given without it to the stored TCP one.
+  protocol: z.string().meta({ default: "TCP" }).optional(),
   hostIP: z.string().optional(),
 });
 

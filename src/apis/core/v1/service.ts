@@ -11,7 +11,8 @@ import { validateServiceSpec, validateServiceUpdate } from "./servicevalidation"
 
 export const servicePortSchema = z.strictObject({
   name: z.string().optional(),
-  protocol: z.string().optional(),
+  // The default is declared so server-side apply matches a port given without it to the stored TCP one.
+  protocol: z.string().meta({ default: "TCP" }).optional(),
   appProtocol: z.string().optional(),
   port: z.int32(),
   targetPort: intOrStringSchema.optional(),
