@@ -32,8 +32,32 @@ if ((${#missing[@]} > 0)); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Debian's conmon 2.1.6 writes the "oom" marker of a container killed for memory into its own
+# working directory (that of whoever started Podman), where Podman 4.3 never looks: it looks in
+# the container's bundle directory. Without this wrapper no container is ever reported OOMKilled.
+conmon_wrapper=/usr/local/libexec/edgeplane/conmon
+wanted_wrapper='#!/bin/sh
+# Written by edgeplane scripts/podman-setup.sh: runs conmon in the bundle directory (its -b
+# argument) so that the "oom" file it writes there is the one Podman reads.
+bundle=
+previous=
+for arg in "$@"; do
+  case $previous in -b | --bundle) bundle=$arg ;; esac
+  previous=$arg
+done
+[ -n "$bundle" ] && cd "$bundle"
+exec /usr/bin/conmon "$@"'
+changed=false
+if [[ ! -f $conmon_wrapper || $(cat "$conmon_wrapper") != "$wanted_wrapper" ]]; then
+  echo "podman-setup: writing $conmon_wrapper"
+  "${sudo_cmd[@]}" mkdir -p "$(dirname "$conmon_wrapper")"
+  printf '%s\n' "$wanted_wrapper" | "${sudo_cmd[@]}" tee "$conmon_wrapper" >/dev/null
+  "${sudo_cmd[@]}" chmod 755 "$conmon_wrapper"
+  changed=true
+fi
+
 config=/etc/containers/containers.conf
-wanted='# Written by edgeplane scripts/podman-setup.sh.
+wanted_config='# Written by edgeplane scripts/podman-setup.sh.
 [containers]
 # What a Kubernetes node gives its containers by default.
 default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
@@ -43,16 +67,18 @@ default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
 runtime = "runc"
 cgroup_manager = "cgroupfs"
 # No journald here.
-events_logger = "file"'
-if [[ ! -f $config || $(cat "$config") != "$wanted" ]]; then
+events_logger = "file"
+conmon_path = ["'$conmon_wrapper'"]'
+if [[ ! -f $config || $(cat "$config") != "$wanted_config" ]]; then
   echo "podman-setup: writing $config"
   "${sudo_cmd[@]}" mkdir -p /etc/containers
-  printf '%s\n' "$wanted" | "${sudo_cmd[@]}" tee "$config" >/dev/null
-  # A running service read the old configuration: start it again below.
-  if pid=$(pgrep -xf "podman system service --time=0 unix://$socket"); then
-    "${sudo_cmd[@]}" kill "$pid"
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-  fi
+  printf '%s\n' "$wanted_config" | "${sudo_cmd[@]}" tee "$config" >/dev/null
+  changed=true
+fi
+# A running service read the old configuration: start it again below.
+if $changed && pid=$(pgrep -xf "podman system service --time=0 unix://$socket"); then
+  "${sudo_cmd[@]}" kill "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
 fi
 
 answers() { curl -sf --max-time 5 --unix-socket "$socket" http://podman/_ping >/dev/null 2>&1; }
@@ -61,7 +87,8 @@ if ! answers; then
   "${sudo_cmd[@]}" mkdir -p "$(dirname "$socket")"
   "${sudo_cmd[@]}" rm -f "$socket"
   log=/var/log/edgeplane-podman-service.log
-  "${sudo_cmd[@]}" setsid nohup podman system service --time=0 "unix://$socket" </dev/null >>"$log" 2>&1 &
+  # From / so that nothing the service or its children write relative to it lands in this tree.
+  (cd / && exec "${sudo_cmd[@]}" setsid nohup podman system service --time=0 "unix://$socket" </dev/null >>"$log" 2>&1) &
   for _ in $(seq 100); do
     answers && break
     sleep 0.1
