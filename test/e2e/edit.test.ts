@@ -1,13 +1,17 @@
 // kubectl edit, with EDITOR set to a script that changes the file the way a person would.
+import { readFile } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useCluster } from "./harness";
 import { configMap, create, deployment } from "./manifests";
 
 const cluster = useCluster();
 
-/** An editor that runs sed expressions on the file kubectl hands it. */
+/**
+ * An editor that runs sed expressions on the file kubectl hands it, and appends what it was
+ * handed to <script>.seen (kubectl reopens the file with the server's errors in comments).
+ */
 async function sedEditor(name: string, ...expressions: string[]): Promise<Record<string, string>> {
-  const script = `#!/bin/sh\nset -e\n${expressions.map((e) => `sed -i '${e}' "$1"`).join("\n")}\n`;
+  const script = `#!/bin/sh\nset -e\ncat "$1" >> "$0.seen"\n${expressions.map((e) => `sed -i '${e}' "$1"`).join("\n")}\n`;
   const path = await cluster.file(name, script, 0o755);
   return { EDITOR: path, KUBE_EDITOR: path };
 }
@@ -38,11 +42,13 @@ describe("edit", () => {
     expect(result.stdout + result.stderr).toContain("Edit cancelled, no changes made.");
   });
 
-  it("reports the server's validation error and changes nothing", async () => {
+  it("reopens the file with the server's validation errors, and changes nothing", async () => {
     const env = await sedEditor("invalid.sh", "s/replicas: 4/replicas: -3/");
     const result = await cluster.kubectl(["edit", "deployment", "web"], { env });
     expect(result.code).toBe(1);
-    expect(result.stdout + result.stderr).toMatch(/spec\.replicas: Invalid value: -3/);
+    expect(result.stderr).toContain('error: deployments.apps "web" is invalid');
+    const seen = await readFile(`${env.EDITOR}.seen`, "utf8");
+    expect(seen).toMatch(/^# \* spec\.replicas: Invalid value: -3: must be greater than or equal to 0$/m);
     expect(await cluster.kubectlOk(["get", "deploy", "web", "-o", "jsonpath={.spec.replicas}"])).toBe("4");
   });
 });

@@ -47,7 +47,7 @@ describe("kubectl and invalid objects", () => {
   });
 
   it("rejects a name that is not a DNS-1123 subdomain", async () => {
-    const result = await cluster.kubectl(["create", "-f", "-"], { input: configMap("Not_Valid") });
+    const result = await cluster.kubectl(["create", "-f", "-"], { input: JSON.stringify(configMap("Not_Valid")) });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/ConfigMap "Not_Valid" is invalid: metadata\.name: Invalid value: "Not_Valid": a lowercase RFC 1123 subdomain/);
   });

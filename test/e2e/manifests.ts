@@ -1,7 +1,10 @@
 // Small manifests for setting tests up, created with `kubectl create -f` (JSON bodies). Tests
 // that are not about `kubectl create <kind>` use these, so that they do not depend on the
 // protobuf bodies those generator commands send.
+import { stringify } from "yaml";
 import type { Cluster } from "./harness";
+
+type Manifest = Record<string, unknown>;
 
 interface MetaOptions {
   namespace?: string;
@@ -11,17 +14,17 @@ interface MetaOptions {
 
 const meta = (name: string, { namespace, labels, finalizers }: MetaOptions) => ({ name, namespace, labels, finalizers });
 
-export function configMap(name: string, options: MetaOptions & { data?: Record<string, string> } = {}): string {
-  return JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: meta(name, options), data: options.data });
+export function configMap(name: string, options: MetaOptions & { data?: Record<string, string> } = {}): Manifest {
+  return { apiVersion: "v1", kind: "ConfigMap", metadata: meta(name, options), data: options.data };
 }
 
-export function namespace(name: string): string {
-  return JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
+export function namespace(name: string): Manifest {
+  return { apiVersion: "v1", kind: "Namespace", metadata: { name } };
 }
 
-export function deployment(name: string, { image, replicas = 1 }: { image: string; replicas?: number }): string {
+export function deployment(name: string, { image, replicas = 1 }: { image: string; replicas?: number }): Manifest {
   const labels = { app: name };
-  return JSON.stringify({
+  return {
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: { name, labels },
@@ -30,10 +33,10 @@ export function deployment(name: string, { image, replicas = 1 }: { image: strin
       selector: { matchLabels: labels },
       template: { metadata: { labels }, spec: { containers: [{ name: "main", image }] } },
     },
-  });
+  };
 }
 
-/** `kubectl create -f -` of the given manifests; fails the test if kubectl does. */
-export async function create(cluster: Cluster, ...manifests: string[]): Promise<void> {
-  await cluster.kubectlOk(["create", "-f", "-"], { input: manifests.join("\n---\n") });
+/** `kubectl create -f -` of the given manifests (one YAML stream); fails the test if kubectl does. */
+export async function create(cluster: Cluster, ...manifests: Manifest[]): Promise<void> {
+  await cluster.kubectlOk(["create", "-f", "-"], { input: manifests.map((m) => stringify(m)).join("---\n") });
 }
