@@ -28,8 +28,14 @@ for need in "${!PACKAGE_OF[@]}"; do
 done
 if ((${#missing[@]} > 0)); then
   echo "podman-setup: installing ${missing[*]}"
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # apt's chatter only matters when it fails.
+  apt_log=$(mktemp)
+  if ! { "${sudo_cmd[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$apt_log" 2>&1; then
+    cat "$apt_log" >&2
+    rm -f "$apt_log"
+    exit 1
+  fi
+  rm -f "$apt_log"
 fi
 
 # Debian's conmon 2.1.6 writes the "oom" marker of a container killed for memory into its own
