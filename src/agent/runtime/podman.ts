@@ -98,7 +98,7 @@ interface ContainerInspect {
     StartedAt: string;
     FinishedAt: string;
   };
-  Config: { Labels: Record<string, string> | null; Tty: boolean };
+  Config: { Labels: Record<string, string> | null };
   NetworkSettings: { IPAddress: string; Networks?: Record<string, { IPAddress: string }> | null };
 }
 interface PodInspect {
@@ -356,7 +356,6 @@ export class PodmanRuntime implements Runtime {
   }
 
   async *logs(id: string, options: LogOptions): AsyncIterable<Uint8Array> {
-    const inspected = await this.inspectRaw(id);
     const since =
       options.sinceTime !== undefined ? new Date(options.sinceTime) : options.sinceSeconds !== undefined ? new Date(Date.now() - options.sinceSeconds * 1000) : undefined;
     let res;
@@ -374,13 +373,13 @@ export class PodmanRuntime implements Runtime {
       });
     } catch (error) {
       if (options.signal?.aborted) return;
+      if (error instanceof PodmanApiError && error.status === 404) throw notFound(id);
       throw error;
     }
     let remaining = options.limitBytes ?? Infinity;
     try {
-      // A container with a terminal has a single stream, sent raw; others are multiplexed.
-      const payloads: AsyncIterable<Buffer> = inspected.Config.Tty ? res : mapFrames(demultiplex(res), options.timestamps);
-      for await (const bytes of payloads) {
+      // The libpod endpoint frames the output of every container, with a terminal or without.
+      for await (const bytes of mapFrames(demultiplex(res), options.timestamps)) {
         if (bytes.length >= remaining) {
           yield bytes.subarray(0, remaining);
           return;

@@ -211,6 +211,13 @@ describe.skipIf(skipReason !== undefined)("podman runtime", () => {
     for (const line of stamped) expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z (line 5|to-stderr)$/);
   });
 
+  it("serves the output of a container with a terminal", async () => {
+    const container = await run("tty", "echo one; echo two", { tty: true });
+    await runtime.waitExit(container.id);
+    expect(await logs(container.id)).toBe("one\r\ntwo\r\n");
+    await expect(logs("no-such-container")).rejects.toMatchObject({ reason: "NotFound" });
+  });
+
   it("follows logs until the container exits", async () => {
     const container = await run("follow", "echo first; sleep 1.5; echo second; sleep 0.5; echo third");
     const started = Date.now();
