@@ -10,7 +10,7 @@ import { freePort } from "./ports";
 import { waitForReady } from "./ready";
 import { ensureLocalCertificate } from "./tls";
 import { ensureAdminToken } from "./token";
-import { PROJECT_DIR, WRANGLER_BIN, WRANGLER_CONFIG, runWrangler, wranglerEnv } from "./wrangler";
+import { PROJECT_DIR, applyMigrations, wranglerDevArgs, wranglerEnv } from "./wrangler";
 
 export interface ControlPlaneOptions {
   port: number;
@@ -50,10 +50,7 @@ export async function startControlPlane({ port, stateDir, log }: ControlPlaneOpt
   };
 
   log(`applying D1 migrations to ${persistDir}`);
-  await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], {
-    env,
-    onLine: wranglerLine,
-  });
+  await applyMigrations(persistDir, { env, onLine: wranglerLine });
   const token = await ensureAdminToken(dir);
   const tls = await ensureLocalCertificate(dir);
 
@@ -63,25 +60,8 @@ export async function startControlPlane({ port, stateDir, log }: ControlPlaneOpt
   const inspectorPort = await freePort();
   const children = new Children();
   log(`starting wrangler dev on ${url}`);
-  const wrangler = children.spawn(
-    "wrangler",
-    process.execPath,
-    [
-      WRANGLER_BIN, "dev",
-      "--config", WRANGLER_CONFIG,
-      "--ip", "127.0.0.1",
-      "--port", String(port),
-      "--local-protocol", "https",
-      "--https-key-path", tls.keyPath,
-      "--https-cert-path", tls.certPath,
-      "--inspector-port", String(inspectorPort),
-      "--persist-to", persistDir,
-      "--test-scheduled",
-      "--show-interactive-dev-session=false",
-      "--var", `ADMIN_TOKENS:${token}`,
-    ],
-    { cwd: PROJECT_DIR, env, onLine: wranglerLine },
-  );
+  const devArgs = wranglerDevArgs({ port, inspectorPort, persistDir, certPath: tls.certPath, keyPath: tls.keyPath, adminToken: token });
+  const wrangler = children.spawn("wrangler", process.execPath, devArgs, { cwd: PROJECT_DIR, env, onLine: wranglerLine });
 
   try {
     const exited = wrangler.exited.then((code) => `wrangler dev exited (${code})`);

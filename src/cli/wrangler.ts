@@ -51,3 +51,35 @@ export function runWrangler(args: string[], { env, onLine }: RunOptions): Promis
     });
   });
 }
+
+/** Applies migrations/ to the local D1 database under persistDir. */
+export function applyMigrations(persistDir: string, options: RunOptions): Promise<void> {
+  return runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], options);
+}
+
+export interface DevServerOptions {
+  port: number;
+  inspectorPort: number;
+  persistDir: string;
+  certPath: string;
+  keyPath: string;
+  adminToken: string;
+}
+
+/** The arguments of `node <wrangler> dev ...` for a local control plane. */
+export function wranglerDevArgs(o: DevServerOptions): string[] {
+  return [
+    WRANGLER_BIN, "dev",
+    "--config", WRANGLER_CONFIG,
+    "--ip", "127.0.0.1",
+    "--port", String(o.port),
+    "--local-protocol", "https",
+    "--https-key-path", o.keyPath,
+    "--https-cert-path", o.certPath,
+    "--inspector-port", String(o.inspectorPort),
+    "--persist-to", o.persistDir,
+    "--test-scheduled",
+    "--show-interactive-dev-session=false",
+    "--var", `ADMIN_TOKENS:${o.adminToken}`,
+  ];
+}
