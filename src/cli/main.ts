@@ -1,14 +1,16 @@
 // The edgeplane command. One module per subcommand; this file only dispatches.
 import { dev, DEV_USAGE } from "./dev";
+import { agentCommand } from "../agent/main";
 
 const USAGE = `Usage: edgeplane <command> [options]
 
 Commands:
   dev    run a local control plane and write a kubeconfig for kubectl
+  agent  run a node agent against a control plane (edgeplane agent --help)
 
 ${DEV_USAGE}`;
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { dev };
+const commands: Record<string, (argv: string[]) => Promise<number>> = { dev, agent: agentCommand };
 
 async function main(argv: string[]): Promise<number> {
   const major = Number(process.versions.node.split(".")[0]);

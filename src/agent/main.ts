@@ -1,0 +1,214 @@
+// The agent (edgeplane's kubelet): wires the pieces together. For each node it plays: register
+// the Node and keep its status current, renew its Lease, run the pods bound to it through the
+// runtime, keep a tunnel open for logs. One agent runs one real node, or many simulated ones
+// (--nodes) sharing one API client, one pod watch and one ConfigMap/Secret cache.
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { Pod } from "../apis/core/v1/pod";
+import { AGENT_USAGE, parseAgentArgs, type AgentArgs } from "./args";
+import { systemClock } from "./clock";
+import { KubeClient, isApiError } from "./kube/client";
+import { Informer, httpListWatch } from "./kube/informer";
+import { loadKubeconfig } from "./kube/kubeconfig";
+import { PODS } from "./kube/resources";
+import { errorText, stderrLogger, type Logger } from "./log";
+import { LeaseRenewer } from "./node/leases";
+import { detectInternalIP, readMachine, type MachineFacts } from "./node/machine";
+import { allocatable } from "./node/nodestatus";
+import { NodeRegistration } from "./node/registration";
+import type { BackoffLimits } from "./pods/backoff";
+import { eventRecorder, noEvents } from "./pods/events";
+import { PodManager } from "./pods/manager";
+import { ObjectCache } from "./pods/objects";
+import { passingProbes, runtimeProbes } from "./pods/probeexec";
+import { createRuntime, simulatedMachine } from "./runtimes";
+import { agentHandler } from "./server/handler";
+import { TunnelClient } from "./tunnel/client";
+
+export interface AgentOptions extends Omit<AgentArgs, "logLevel"> {
+  log?: Logger;
+  /** Restart back-off bounds (tests shorten them). */
+  backoffLimits?: BackoffLimits;
+  /** How often node status is checked (and written if it changed); default 10 s. */
+  statusIntervalMs?: number;
+}
+
+export interface Agent {
+  nodes: string[];
+  /** Resolves once every node is registered and the first pod list has been handled. */
+  ready: Promise<void>;
+  /** Stops the agent; containers keep running for the next agent to adopt unless told otherwise. */
+  stop(options?: { stopContainers?: boolean }): Promise<void>;
+}
+
+const STATUS_INTERVAL_MS = 10_000;
+/** Registrations in flight at once when one process plays many nodes. */
+const REGISTER_CONCURRENCY = 16;
+
+async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  }));
+}
+
+export async function runAgent(options: AgentOptions): Promise<Agent> {
+  const log = options.log ?? stderrLogger();
+  const clock = systemClock;
+  const stateDir = resolve(options.stateDir);
+  await mkdir(stateDir, { recursive: true });
+  const connection = await loadKubeconfig(options.kubeconfig, options.context);
+  const many = options.nodes > 1;
+  const client = new KubeClient(connection, { userAgent: `edgeplane-agent/${options.name}`, maxSockets: many ? 64 : 16 });
+  const simulated = options.runtime === "simulated";
+  const nodeNames = many ? Array.from({ length: options.nodes }, (_, i) => `${options.name}-${i}`) : [options.name];
+  const hostIP = options.nodeIP ?? (simulated ? "127.0.0.1" : detectInternalIP());
+  const pods = new Map<string, Pod>();
+  const runtime = await createRuntime(options, { stateDir, hostIP, podByUid: (uid) => pods.get(uid) });
+  const runtimeVersion = await runtime.version();
+  const abort = new AbortController();
+  const signal = abort.signal;
+  const machine = async (): Promise<MachineFacts> => (simulated ? simulatedMachine() : readMachine(stateDir));
+
+  const registrations = nodeNames.map((name) => new NodeRegistration({ client, name, internalIP: hostIP, runtimeVersion, clock, labels: options.labels }));
+  const facts = await machine();
+  await inBatches(registrations, REGISTER_CONCURRENCY, (r) => r.register(facts));
+  log("info", `registered ${many ? `${nodeNames.length} nodes (${nodeNames[0]} .. ${nodeNames[nodeNames.length - 1]})` : `node ${options.name}`} with runtime ${runtimeVersion}`);
+
+  const leases = new LeaseRenewer({ client, clock, log, intervalMs: options.leaseIntervalMs, concurrency: many ? 16 : 1 });
+  void leases.run(() => registrations.map((r) => ({ name: r.name, uid: r.uid })), signal);
+
+  const objects = new ObjectCache(client, log);
+  await objects.start(signal);
+  const nodeAllocatable = allocatable(facts);
+  const managers = new Map(
+    nodeNames.map((name) => [
+      name,
+      new PodManager({
+        runtime,
+        client,
+        objects,
+        nodeName: name,
+        hostIP,
+        allocatable: () => nodeAllocatable,
+        podsDir: join(stateDir, "pods", name),
+        clock,
+        log,
+        probes: simulated ? passingProbes : runtimeProbes(runtime),
+        readyDelayMs: simulated ? options.readyDelayMs : 0,
+        events: many ? noEvents : eventRecorder(client, name, clock),
+        backoffLimits: options.backoffLimits,
+      }),
+    ]),
+  );
+  // Only a real node's runtime has anything to adopt; it lists just what this agent started.
+  if (!simulated) managers.get(options.name)?.adopt(await runtime.list());
+  objects.onChange((kind, namespace, name) => {
+    for (const manager of managers.values()) manager.objectChanged(kind, namespace, name);
+  });
+
+  const managerOf = (pod: Pod) => managers.get(pod.spec?.nodeName ?? "");
+  const podInformer = new Informer<Pod>(
+    httpListWatch<Pod>(client, PODS, many ? {} : { fieldSelector: `spec.nodeName=${options.name}` }),
+    {
+      added: (pod) => {
+        pods.set(pod.metadata.uid ?? "", pod);
+        managerOf(pod)?.upsert(pod);
+      },
+      updated: (pod) => {
+        pods.set(pod.metadata.uid ?? "", pod);
+        managerOf(pod)?.upsert(pod);
+      },
+      deleted: (pod) => {
+        pods.delete(pod.metadata.uid ?? "");
+        managerOf(pod)?.remove(pod);
+      },
+    },
+    { onError: (err) => log("warn", `watching pods: ${errorText(err)}`) },
+  );
+  void podInformer.run(signal);
+  const ready = podInformer.synced.then(async () => {
+    for (const manager of managers.values()) await manager.cleanUpLeftovers();
+  });
+
+  const statusLoop = async (): Promise<void> => {
+    while (!signal.aborted) {
+      await new Promise((r) => setTimeout(r, options.statusIntervalMs ?? STATUS_INTERVAL_MS));
+      if (signal.aborted) return;
+      const [current, runtimeOk] = await Promise.all([machine(), runtime.version().then(() => true, () => false)]);
+      const readiness = runtimeOk ? { ready: true } : { ready: false, message: "container runtime is down" };
+      await inBatches(registrations, REGISTER_CONCURRENCY, async (r) => {
+        try {
+          await r.report(current, readiness);
+        } catch (err) {
+          // Someone deleted the Node: register it again, as the kubelet does.
+          if (isApiError(err, 404)) await r.register(current).catch((e: unknown) => log("warn", `re-registering ${r.name}: ${errorText(e)}`));
+          else log("warn", `node ${r.name} status: ${errorText(err)}`);
+        }
+      });
+    }
+  };
+  void statusLoop();
+
+  // Simulated nodes have no logs worth a connection each; real nodes keep a tunnel open.
+  const tunnels = simulated
+    ? []
+    : nodeNames.map((name) => {
+        const manager = managers.get(name);
+        if (!manager) throw new Error(`no pod manager for ${name}`);
+        return new TunnelClient({ client, node: name, log, handler: agentHandler({ nodeName: name, manager, runtime, startedAt: clock.now() }) });
+      });
+  for (const tunnel of tunnels) void tunnel.run(signal);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    nodes: nodeNames,
+    ready,
+    stop(stopOptions = {}) {
+      stopping ??= (async () => {
+        abort.abort();
+        for (const manager of managers.values()) manager.stop();
+        if (stopOptions.stopContainers) {
+          const { containers, sandboxes } = await runtime.list();
+          await Promise.all(containers.filter((c) => c.state.state === "running").map((c) => runtime.stopContainer(c.id, 5).catch(() => undefined)));
+          for (const c of containers) await runtime.removeContainer(c.id).catch(() => undefined);
+          for (const s of sandboxes) await runtime.removeSandbox(s.id).catch(() => undefined);
+        }
+        await runtime.close();
+        client.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** `edgeplane agent`: runs until SIGINT or SIGTERM. */
+export async function agentCommand(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseAgentArgs(argv);
+  } catch (err) {
+    console.error(`edgeplane agent: ${errorText(err)}\n\n${AGENT_USAGE}`);
+    return 2;
+  }
+  if (args === "help") {
+    console.log(AGENT_USAGE);
+    return 0;
+  }
+  const log = stderrLogger(args.logLevel);
+  const agent = await runAgent({ ...args, log });
+  const stopped = new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      log("info", `${signal}: stopping (containers keep running and are adopted by the next agent)`);
+      resolve();
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  });
+  void agent.ready.then(() => log("info", `ready: ${agent.nodes.length === 1 ? `node ${agent.nodes[0]}` : `${agent.nodes.length} nodes`}`));
+  await stopped;
+  await agent.stop();
+  return 0;
+}
+
+export { AGENT_USAGE };
