@@ -117,6 +117,7 @@ interface ContainerListEntry {
 }
 interface PullReport {
   error?: string;
+  id?: string;
 }
 
 export class PodmanRuntime implements Runtime {
