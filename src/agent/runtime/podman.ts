@@ -117,7 +117,6 @@ interface ContainerListEntry {
 }
 interface PullReport {
   error?: string;
-  id?: string;
 }
 
 export class PodmanRuntime implements Runtime {
