@@ -7,7 +7,14 @@ import { useCluster } from "./harness";
 const cluster = useCluster();
 const NAMESPACE = "default";
 
-const configMap = (name: string): V1ConfigMap => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data: { v: "0" } });
+// Only this test's objects: controllers may add ConfigMaps of their own to a namespace.
+const LABEL = "e2e=informer";
+const configMap = (name: string): V1ConfigMap => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name, labels: { e2e: "informer" } },
+  data: { v: "0" },
+});
 
 describe("client-node informer", () => {
   it("sees each of 50 adds, updates and deletes in order", async () => {
@@ -21,8 +28,11 @@ describe("client-node informer", () => {
     const seen: string[] = [];
     const errors: unknown[] = [];
     const record = (verb: string) => (obj: V1ConfigMap) => seen.push(`${verb} ${obj.metadata?.name} ${obj.data?.v ?? ""}`.trim());
-    const informer = makeInformer(kubeconfig, `/api/v1/namespaces/${NAMESPACE}/configmaps`, () =>
-      core.listNamespacedConfigMap({ namespace: NAMESPACE }),
+    const informer = makeInformer(
+      kubeconfig,
+      `/api/v1/namespaces/${NAMESPACE}/configmaps`,
+      () => core.listNamespacedConfigMap({ namespace: NAMESPACE, labelSelector: LABEL }),
+      LABEL,
     );
     informer.on("add", record("add"));
     informer.on("update", record("update"));

@@ -2,6 +2,7 @@
 // patch (lists merged by their keys, and the $patch / $retainKeys directives).
 import { beforeEach, describe, expect, it } from "vitest";
 import { useCluster } from "./harness";
+import { configMap, create } from "./manifests";
 
 const cluster = useCluster();
 
@@ -139,7 +140,10 @@ describe("--type strategic", () => {
   });
 
   it("reports a patch that changes nothing", async () => {
-    expect(await patch("strategic", { spec: { replicas: 2 } })).toBe("deployment.apps/web patched (no change)");
+    // A ConfigMap: no controller writes to it between kubectl's read and its patch.
+    await create(cluster, configMap("unchanged", { data: { a: "1" } }));
+    const out = await cluster.kubectlOk(["patch", "configmap", "unchanged", "-p", '{"data":{"a":"1"}}']);
+    expect(out.trim()).toBe("configmap/unchanged patched (no change)");
   });
 
   it("is what kubectl patch sends by default", async () => {
