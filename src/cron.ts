@@ -1,30 +1,57 @@
-// The minute cron trigger: the time-driven housekeeping of the control plane. Besides
-// compaction it is the safety net of the reconcilers: anything a lost trigger left behind
-// (dependents of gone owners, objects stuck finalizing) is enqueued again.
+// The minute cron trigger: the time-driven housekeeping of the control plane. Besides compaction
+// it watches node Leases (a node that stopped renewing gets its reconciler, which marks it and
+// evicts its pods) and is the reconcilers' safety net: dependents of gone owners are enqueued
+// again. A healthy, converged cluster costs reads here and no writes.
 import type { Env } from "./env";
+import type { KubeObject } from "./apis/types";
 import { targetName, type ReconcileTarget } from "./controllers/targets";
+import { isSilent, readyCondition } from "./controllers/nodelifecycle/health";
+import { NODE_LEASE_NAMESPACE } from "./controllers/nodelifecycle/controller";
+import type { LeaseLike, NodeLike } from "./scheduler/types";
+import { settingsFrom, type Settings } from "./settings";
+import type { Store } from "./store/store";
 import { makeStore } from "./wiring";
 
-const DEFAULT_WINDOW_SECONDS = 300;
-const DEFAULT_MIN_REVISIONS = 1000;
 const RESYNC_BATCH = 100;
-
-function positive(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-}
+const CONTROLLER_TAINTS = new Set(["node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready"]);
 
 export interface CronReport {
   compactedTo: number;
   resynced: number;
+  nodesChecked: number;
+}
+
+async function readAll(store: Store, resource: string, namespace?: string): Promise<KubeObject[]> {
+  const out: KubeObject[] = [];
+  let after: { namespace: string; name: string } | undefined;
+  do {
+    const page = await store.list({ resource, namespace, after, limit: 1000 });
+    out.push(...page.items);
+    after = page.next;
+  } while (after);
+  return out;
+}
+
+/** Nodes that are silent, or still marked from being silent: their reconciler has work to do. */
+async function nodesToCheck(store: Store, now: number, settings: Settings): Promise<ReconcileTarget[]> {
+  const [nodes, leases] = await Promise.all([readAll(store, "nodes"), readAll(store, "coordination.k8s.io/leases", NODE_LEASE_NAMESPACE)]);
+  const leaseOf = new Map(leases.map((l) => [l.metadata.name, l as LeaseLike]));
+  return nodes
+    .filter((obj) => {
+      const node = obj as NodeLike;
+      const marked = readyCondition(node)?.status !== "True" || (node.spec?.taints ?? []).some((t) => CONTROLLER_TAINTS.has(t.key));
+      return marked || isSilent(node, leaseOf.get(obj.metadata.name), now, { gracePeriodMs: settings.nodeGracePeriodMs });
+    })
+    .map((obj) => ({ type: "object", resource: "nodes", namespace: "", name: obj.metadata.name ?? "" }));
 }
 
 export async function runCron(env: Env, scheduledTime: number, waitUntil: (p: Promise<unknown>) => void): Promise<CronReport> {
+  const settings = settingsFrom(env);
   const store = makeStore(env, waitUntil, () => scheduledTime);
-  const windowMs = positive(env.COMPACTION_WINDOW_SECONDS, DEFAULT_WINDOW_SECONDS) * 1000;
-  const keep = positive(env.COMPACTION_MIN_REVISIONS, DEFAULT_MIN_REVISIONS);
-  const compactedTo = await store.compact(windowMs, keep);
-  const targets: ReconcileTarget[] = (await store.danglingOwners(RESYNC_BATCH)).map((uid) => ({ type: "orphans", uid }));
+  const compactedTo = await store.compact(settings.compactionWindowMs, settings.compactionMinRevisions);
+  const orphans: ReconcileTarget[] = (await store.danglingOwners(RESYNC_BATCH)).map((uid) => ({ type: "orphans", uid }));
+  const nodes = await nodesToCheck(store, scheduledTime, settings);
+  const targets = [...orphans, ...nodes];
   await Promise.all(targets.map((t) => env.RECONCILER.get(env.RECONCILER.idFromName(targetName(t))).trigger(t)));
-  return { compactedTo, resynced: targets.length };
+  return { compactedTo, resynced: orphans.length, nodesChecked: nodes.length };
 }

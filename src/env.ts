@@ -15,4 +15,5 @@ export interface Env {
   ADMIN_TOKENS: string;
   COMPACTION_WINDOW_SECONDS?: string;
   COMPACTION_MIN_REVISIONS?: string;
+  NODE_MONITOR_GRACE_SECONDS?: string;
 }

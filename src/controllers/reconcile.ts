@@ -4,6 +4,7 @@ import type { KubeObject, OwnerReference } from "../apis/types";
 import { kindByApiVersion } from "../apis/registry";
 import { resourceKey } from "../api/paths";
 import type { Client } from "./client";
+import type { Settings } from "../settings";
 import { decideDeletingOwner, decideOrphans, decideTerminatingNamespace, type Dependent } from "./garbagecollector";
 import type { ReconcileTarget } from "./targets";
 import type { Decision } from "./types";
@@ -12,6 +13,7 @@ import { executeDecision, type PassResult } from "./run";
 export interface ControllerContext {
   client: Client;
   now: number;
+  settings: Settings;
   /** What a controller keeps between passes of one object (e.g. the last failed create). */
   memo: Map<string, unknown>;
 }

@@ -5,6 +5,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { makeStore } from "../wiring";
+import { settingsFrom } from "../settings";
 import { Client } from "./client";
 import { CONTROLLERS } from "./registry";
 import { reconcileOnce } from "./reconcile";
@@ -47,7 +48,7 @@ export class Reconciler extends DurableObject<Env> {
       const client = new Client(makeStore(this.env, (p) => this.ctx.waitUntil(p)), Date.now, "edgeplane-controller-manager");
       let next: number | undefined;
       try {
-        const result = await reconcileOnce({ client, now: Date.now(), memo: this.memo }, this.target, CONTROLLERS);
+        const result = await reconcileOnce({ client, now: Date.now(), memo: this.memo, settings: settingsFrom(this.env) }, this.target, CONTROLLERS);
         if (result.error) throw new Error(result.error.message);
         this.failures = 0;
         next = result.requeueAfterMs;

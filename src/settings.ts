@@ -1,0 +1,22 @@
+// Tunables read from the Worker's vars (wrangler.toml), parsed once per use with defaults.
+import type { Env } from "./env";
+
+export interface Settings {
+  compactionWindowMs: number;
+  compactionMinRevisions: number;
+  /** A node whose Lease is older than this is Unknown (Kubernetes' node-monitor-grace-period). */
+  nodeGracePeriodMs: number;
+}
+
+function positive(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return value !== undefined && Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+export function settingsFrom(env: Env): Settings {
+  return {
+    compactionWindowMs: positive(env.COMPACTION_WINDOW_SECONDS, 300) * 1000,
+    compactionMinRevisions: positive(env.COMPACTION_MIN_REVISIONS, 1000),
+    nodeGracePeriodMs: positive(env.NODE_MONITOR_GRACE_SECONDS, 40) * 1000,
+  };
+}
