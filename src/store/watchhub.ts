@@ -55,7 +55,13 @@ export class WatchHub extends DurableObject<Env> {
     const watcher: Watcher = { spec, view: watchView(spec), rv: 0, bookmarkedRv: 0, writer: writable.getWriter(), closed: false };
     this.serially(() => this.attach(watcher));
     return new Response(readable, {
-      headers: { "content-type": "application/json", "cache-control": "no-cache, private", "x-content-type-options": "nosniff" },
+      headers: {
+        "content-type": "application/json",
+        "cache-control": "no-cache, private",
+        "x-content-type-options": "nosniff",
+        // Compressing would hold events back until a gzip block fills; watches must flow.
+        "content-encoding": "identity",
+      },
     });
   }
 
