@@ -3,7 +3,8 @@
 import type { KubeObject, OwnerReference } from "../apis/types";
 import { kindByApiVersion } from "../apis/registry";
 import { resourceKey } from "../api/paths";
-import type { Client } from "./client";
+import { Client } from "./client";
+import type { Store } from "../store/store";
 import type { Settings } from "../settings";
 import { decideDeletingOwner, decideOrphans, decideTerminatingNamespace, type Dependent } from "./garbagecollector";
 import type { ReconcileTarget } from "./targets";
@@ -20,6 +21,23 @@ export interface ControllerContext {
 
 /** A controller: reads what it needs, decides, and carries the decision out. */
 export type Controller = (ctx: ControllerContext, obj: KubeObject) => Promise<PassResult>;
+
+export interface RegisteredController {
+  /** The identity it acts as: field manager and the source of its Events. */
+  name: string;
+  reconcile: Controller;
+}
+
+/** What a pass needs before it knows which controller (and so which identity) will act. */
+export interface PassContext {
+  store: Store;
+  now: number;
+  settings: Settings;
+  memo: Map<string, unknown>;
+}
+
+const GARBAGE_COLLECTOR = "generic-garbage-collector";
+const NAMESPACE_CONTROLLER = "namespace-controller";
 
 /** Namespaces can hold many objects: take them in bounded bites, one pass each. */
 const NAMESPACE_BITE = 200;
@@ -49,12 +67,19 @@ async function collectOrphans(client: Client, uid: string): Promise<Decision> {
   return decideOrphans(uid, dependents, (ref) => alive.get(ref.uid) ?? false);
 }
 
-export async function reconcileOnce(ctx: ControllerContext, target: ReconcileTarget, controllers: ReadonlyMap<string, Controller>): Promise<PassResult> {
-  const { client } = ctx;
-  if (target.type === "orphans") return executeDecision(client, await collectOrphans(client, target.uid));
-  const obj = await client.get(target.resource, target.namespace, target.name);
+export async function reconcileOnce(pass: PassContext, target: ReconcileTarget, controllers: ReadonlyMap<string, RegisteredController>): Promise<PassResult> {
+  const clientAs = (name: string) => new Client(pass.store, () => pass.now, name);
+  if (target.type === "orphans") {
+    const client = clientAs(GARBAGE_COLLECTOR);
+    return executeDecision(client, await collectOrphans(client, target.uid));
+  }
+  const obj = await pass.store.get({ resource: target.resource, namespace: target.namespace, name: target.name });
   if (!obj) return {};
-  if (obj.metadata.deletionTimestamp) return executeDecision(client, await finalize(client, target.resource, obj));
+  if (obj.metadata.deletionTimestamp) {
+    const client = clientAs(target.resource === "namespaces" ? NAMESPACE_CONTROLLER : GARBAGE_COLLECTOR);
+    return executeDecision(client, await finalize(client, target.resource, obj));
+  }
   const controller = controllers.get(target.resource);
-  return controller ? controller(ctx, obj) : {};
+  if (!controller) return {};
+  return controller.reconcile({ client: clientAs(controller.name), now: pass.now, settings: pass.settings, memo: pass.memo }, obj);
 }

@@ -6,7 +6,6 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { makeStore } from "../wiring";
 import { settingsFrom } from "../settings";
-import { Client } from "./client";
 import { CONTROLLERS } from "./registry";
 import { reconcileOnce } from "./reconcile";
 import type { ReconcileTarget } from "./targets";
@@ -45,10 +44,10 @@ export class Reconciler extends DurableObject<Env> {
     while (this.dirty && this.target) {
       this.dirty = false;
       this.passes++;
-      const client = new Client(makeStore(this.env, (p) => this.ctx.waitUntil(p)), Date.now, "edgeplane-controller-manager");
+      const store = makeStore(this.env, (p) => this.ctx.waitUntil(p));
       let next: number | undefined;
       try {
-        const result = await reconcileOnce({ client, now: Date.now(), memo: this.memo, settings: settingsFrom(this.env) }, this.target, CONTROLLERS);
+        const result = await reconcileOnce({ store, now: Date.now(), memo: this.memo, settings: settingsFrom(this.env) }, this.target, CONTROLLERS);
         if (result.error) throw new Error(result.error.message);
         this.failures = 0;
         next = result.requeueAfterMs;

@@ -1,12 +1,15 @@
 // The controllers, by the resource they reconcile. Finalization (garbage collection and
 // namespace termination) is not listed: it applies to every kind.
-import type { Controller } from "./reconcile";
+import type { RegisteredController } from "./reconcile";
+import { reconcileDaemonSet } from "./daemonset/controller";
 import { reconcileDeployment } from "./deployment/controller";
 import { reconcileReplicaSet } from "./replicaset/controller";
 import { reconcileNode } from "./nodelifecycle/controller";
 
-export const CONTROLLERS: ReadonlyMap<string, Controller> = new Map<string, Controller>([
-  ["apps/deployments", reconcileDeployment],
-  ["apps/replicasets", reconcileReplicaSet],
-  ["nodes", reconcileNode],
+/** Each controller acts under its own name, the one Kubernetes' controller-manager gives it (Events' "From"). */
+export const CONTROLLERS: ReadonlyMap<string, RegisteredController> = new Map<string, RegisteredController>([
+  ["apps/daemonsets", { name: "daemonset-controller", reconcile: reconcileDaemonSet }],
+  ["apps/deployments", { name: "deployment-controller", reconcile: reconcileDeployment }],
+  ["apps/replicasets", { name: "replicaset-controller", reconcile: reconcileReplicaSet }],
+  ["nodes", { name: "node-controller", reconcile: reconcileNode }],
 ]);
