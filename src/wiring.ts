@@ -3,7 +3,8 @@
 import type { Env } from "./env";
 import { Store, type Commit } from "./store/store";
 import { CONTROLLERS } from "./controllers/registry";
-import { reconcileTargets, targetName } from "./controllers/targets";
+import { concernsDaemonSets, daemonSetTargets, reconcileTargets, targetName, type ReconcileTarget } from "./controllers/targets";
+import type { KubeObject } from "./apis/types";
 
 /** Pending pods, and anything that can make room or add a place: nodes, and pods that go or finish. */
 function concernsScheduler(commit: Commit): boolean {
@@ -15,8 +16,31 @@ function concernsScheduler(commit: Commit): boolean {
   return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
 }
 
+function trigger(env: Env, target: ReconcileTarget): Promise<void> {
+  return env.RECONCILER.get(env.RECONCILER.idFromName(targetName(target))).trigger(target);
+}
+
+async function readAll(store: Store, query: { resource: string; nodeName?: string }): Promise<KubeObject[]> {
+  const out: KubeObject[] = [];
+  let after: { namespace: string; name: string } | undefined;
+  do {
+    const page = await store.list({ ...query, after, limit: 1000 });
+    out.push(...page.items);
+    after = page.next;
+  } while (after);
+  return out;
+}
+
+/** DaemonSets are few: read them all (by the primary key), then the pods on the node only if there are any. */
+async function wakeDaemonSets(env: Env, store: Store, commit: Commit): Promise<void> {
+  const daemonSets = await readAll(store, { resource: "apps/daemonsets" });
+  if (daemonSets.length === 0) return;
+  const pods = commit.type === "DELETED" ? [] : await readAll(store, { resource: "pods", nodeName: commit.object.metadata.name ?? "" });
+  await Promise.all(daemonSetTargets(commit, daemonSets, pods).map((t) => trigger(env, t)));
+}
+
 export function makeStore(env: Env, waitUntil: (p: Promise<unknown>) => void, now: () => number = Date.now): Store {
-  return new Store(env.DB, {
+  const store: Store = new Store(env.DB, {
     now,
     onCommit: (commit) => {
       const hub = env.WATCH_HUB.get(env.WATCH_HUB.idFromName(commit.resource));
@@ -25,10 +49,9 @@ export function makeStore(env: Env, waitUntil: (p: Promise<unknown>) => void, no
         const scheduler = env.SCHEDULER.get(env.SCHEDULER.idFromName("scheduler"));
         waitUntil(scheduler.wake());
       }
-      for (const target of reconcileTargets(commit, (r) => CONTROLLERS.has(r))) {
-        const reconciler = env.RECONCILER.get(env.RECONCILER.idFromName(targetName(target)));
-        waitUntil(reconciler.trigger(target));
-      }
+      for (const target of reconcileTargets(commit, (r) => CONTROLLERS.has(r))) waitUntil(trigger(env, target));
+      if (concernsDaemonSets(commit)) waitUntil(wakeDaemonSets(env, store, commit));
     },
   });
+  return store;
 }

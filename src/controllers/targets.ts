@@ -6,6 +6,9 @@ import { kindByApiVersion } from "../apis/registry";
 import { resourceKey } from "../api/paths";
 import type { Commit } from "../store/store";
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from "../api/writes";
+import type { NodeLike } from "../scheduler/types";
+import { daemonSetsToWake, type DaemonSet } from "./daemonset";
+import type { Pod } from "./podutil";
 
 export type ReconcileTarget =
   | { type: "object"; resource: string; namespace: string; name: string }
@@ -47,4 +50,20 @@ export function reconcileTargets(commit: Commit, controlled: (resource: string) 
     targets.push({ type: "object", resource: commit.resource, namespace: obj.metadata.namespace ?? "", name: obj.metadata.name ?? "" });
   }
   return targets;
+}
+
+/** Node commits concern DaemonSets, which are not the Node's owners: the wiring reads them and asks daemonSetTargets. */
+export function concernsDaemonSets(commit: Commit): boolean {
+  return commit.resource === "nodes";
+}
+
+/** The DaemonSets a Node commit wakes, given every DaemonSet and the pods bound to the node (daemonset/wake.ts). */
+export function daemonSetTargets(commit: Commit, daemonSets: readonly KubeObject[], podsOnNode: readonly KubeObject[]): ReconcileTarget[] {
+  const change = { type: commit.type, node: commit.object as NodeLike };
+  return daemonSetsToWake(change, daemonSets as DaemonSet[], podsOnNode as Pod[]).map((ds) => ({
+    type: "object",
+    resource: "apps/daemonsets",
+    namespace: ds.metadata.namespace ?? "",
+    name: ds.metadata.name ?? "",
+  }));
 }

@@ -47,7 +47,7 @@ describe("api-resources", () => {
 
   it("filters by API group", async () => {
     const out = await cluster.kubectlOk(["api-resources", "--api-group=apps", "-o", "name"]);
-    expect(out.trim().split("\n").sort()).toEqual(["daemonsets.apps", "deployments.apps", "replicasets.apps"]);
+    expect(out.trim().split("\n").sort()).toEqual(["controllerrevisions.apps", "daemonsets.apps", "deployments.apps", "replicasets.apps"]);
   });
 
   it("lists the API versions", async () => {
