@@ -144,7 +144,11 @@ export class NodeTunnel extends DurableObject<Env> {
     });
     // A response to HEAD, or with 204/304, must not carry a body.
     const bodyless = status === 204 || status === 304;
-    exchange.head(new Response(bodyless ? null : body, { status, headers }));
+    const out = new Headers(headers);
+    // Without a content-encoding, Miniflare gzips the response for clients that accept it and
+    // holds the whole stream back until it ends: kubectl logs -f would print nothing.
+    if (!out.has("content-encoding")) out.set("content-encoding", "identity");
+    exchange.head(new Response(bodyless ? null : body, { status, headers: out }));
   }
 
   /** Ends an exchange from this side, telling the agent with `frame` if the socket is still open. */

@@ -9,6 +9,14 @@ import { EVENTS, createObject } from "../kube/resources";
 
 const REPEAT_WINDOW_MS = 60_000;
 
+let sequence = 0;
+
+/** Unique per process: time in nanoseconds plus a counter, in hexadecimal. */
+function eventSuffix(now: number): string {
+  sequence = (sequence + 1) % 1_000_000;
+  return (BigInt(now) * 1_000_000n + BigInt(sequence)).toString(16);
+}
+
 export type EventSink = (pod: Pod, type: "Normal" | "Warning", reason: string, message: string, container?: string) => void;
 
 export function eventRecorder(client: KubeClient, node: string, clock: Clock): EventSink {
@@ -25,7 +33,8 @@ export function eventRecorder(client: KubeClient, node: string, clock: Clock): E
     void createObject(client, EVENTS, {
       apiVersion: "v1",
       kind: "Event",
-      metadata: { generateName: `${pod.metadata.name ?? ""}.`, namespace: pod.metadata.namespace },
+      // Named as the kubelet names events: the pod's name and a unique hexadecimal suffix.
+      metadata: { name: `${pod.metadata.name ?? ""}.${eventSuffix(now)}`, namespace: pod.metadata.namespace },
       involvedObject: { apiVersion: "v1", kind: "Pod", namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid, ...(fieldPath ? { fieldPath } : {}) },
       reason,
       message,

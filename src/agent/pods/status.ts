@@ -43,6 +43,12 @@ export interface StatusInput {
 /** Conditions the kubelet owns; others (PodScheduled, DisruptionTarget, readiness gates) are kept. */
 const KUBELET_CONDITIONS = new Set(["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"]);
 
+/** Runtimes report times with any precision; status carries whole seconds, as metav1.Time does. */
+function seconds(time: string): string {
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? time : rfc3339(ms);
+}
+
 function terminated(run: ContainerRun, runtime: string): Terminated {
   const id = containerID(runtime, run.id);
   const s = run.state;
@@ -51,8 +57,8 @@ function terminated(run: ContainerRun, runtime: string): Terminated {
       exitCode: s.exitCode,
       reason: s.reason,
       ...(s.message ? { message: s.message } : {}),
-      ...(s.startedAt ? { startedAt: s.startedAt } : {}),
-      finishedAt: s.finishedAt,
+      ...(s.startedAt ? { startedAt: seconds(s.startedAt) } : {}),
+      finishedAt: seconds(s.finishedAt),
       containerID: id,
     };
   }
@@ -73,7 +79,7 @@ function containerStatus(c: Container, isInit: boolean, input: StatusInput): Con
     const probe = input.probes.get(latest.id);
     const started = probe?.started ?? true;
     const ready = (!isInit || isSidecar(c)) && (probe?.ready ?? false);
-    return { ...base, state: { running: { startedAt: latest.state.startedAt } }, lastState, ready, started, containerID: id };
+    return { ...base, state: { running: { startedAt: seconds(latest.state.startedAt) } }, lastState, ready, started, containerID: id };
   }
   const done = terminated(latest, input.runtime);
   // A completed init container counts as ready (what Initialized checks).
