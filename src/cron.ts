@@ -11,6 +11,10 @@ import type { LeaseLike, NodeLike } from "./scheduler/types";
 import { settingsFrom, type Settings } from "./settings";
 import type { Store } from "./store/store";
 import { makeStore } from "./wiring";
+import { Client } from "./controllers/client";
+import { runCronJobTick } from "./controllers/cronjob/controller";
+import { jobsPastDeadline } from "./controllers/job/controller";
+import { CONTROLLERS } from "./controllers/registry";
 
 const RESYNC_BATCH = 100;
 const CONTROLLER_TAINTS = new Set(["node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready"]);
@@ -19,6 +23,10 @@ export interface CronReport {
   compactedTo: number;
   resynced: number;
   nodesChecked: number;
+  /** CronJobs with a schedule time due. */
+  cronJobsDue: number;
+  /** Jobs re-enqueued because their active deadline or TTL ran out. */
+  jobsPastDeadline: number;
 }
 
 async function readAll(store: Store, resource: string, namespace?: string): Promise<KubeObject[]> {
@@ -45,13 +53,25 @@ async function nodesToCheck(store: Store, now: number, settings: Settings): Prom
     .map((obj) => ({ type: "object", resource: "nodes", namespace: "", name: obj.metadata.name ?? "" }));
 }
 
+/** Controlled objects whose status lags their spec: a lost trigger, or a pass that failed for good. */
+async function laggingObjects(store: Store): Promise<ReconcileTarget[]> {
+  const found = await Promise.all(
+    [...CONTROLLERS.keys()].map(async (resource) => (await store.lagging(resource, RESYNC_BATCH)).map((k): ReconcileTarget => ({ type: "object", resource, ...k }))),
+  );
+  return found.flat();
+}
+
 export async function runCron(env: Env, scheduledTime: number, waitUntil: (p: Promise<unknown>) => void): Promise<CronReport> {
   const settings = settingsFrom(env);
   const store = makeStore(env, waitUntil, () => scheduledTime);
   const compactedTo = await store.compact(settings.compactionWindowMs, settings.compactionMinRevisions);
   const orphans: ReconcileTarget[] = (await store.danglingOwners(RESYNC_BATCH)).map((uid) => ({ type: "orphans", uid }));
   const nodes = await nodesToCheck(store, scheduledTime, settings);
-  const targets = [...orphans, ...nodes];
-  await Promise.all(targets.map((t) => env.RECONCILER.get(env.RECONCILER.idFromName(targetName(t))).trigger(t)));
-  return { compactedTo, resynced: orphans.length, nodesChecked: nodes.length };
+  const lagging = await laggingObjects(store);
+  const enqueue = (t: ReconcileTarget) => env.RECONCILER.get(env.RECONCILER.idFromName(targetName(t))).trigger(t);
+  const cronJobsDue = await runCronJobTick({ client: new Client(store, () => scheduledTime, "cronjob-controller"), now: scheduledTime, enqueue });
+  const jobs = await jobsPastDeadline(store, scheduledTime);
+  const targets = [...orphans, ...nodes, ...lagging, ...jobs];
+  await Promise.all(targets.map(enqueue));
+  return { compactedTo, resynced: orphans.length + lagging.length, nodesChecked: nodes.length, cronJobsDue, jobsPastDeadline: jobs.length };
 }

@@ -8,7 +8,7 @@
 // dialect turning each statement into SQL text and parameters.
 import { sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
-import { changelog, meta, objects, owners } from "./schema";
+import { allocations, changelog, meta, objects, owners } from "./schema";
 
 export interface ObjectKey {
   resource: string;
@@ -97,9 +97,10 @@ export function insertObject(k: ObjectKey, row: Indexed & { uid: string }, when:
     SELECT ${k.resource}, ${k.namespace}, ${k.name}, ${row.uid}, ${ourRevision}, ${row.nodeName}, ${row.controllerUid}, ${row.data} WHERE ${when}`;
 }
 
-export function updateObject(k: ObjectKey, expectedRv: number, row: Indexed): SQL {
+/** `also`: a further condition of the update (claims held), evaluated with it. */
+export function updateObject(k: ObjectKey, expectedRv: number, row: Indexed, also: SQL = sql`1`): SQL {
   return sql`UPDATE ${objects} SET ${col("rv")} = ${ourRevision}, ${col("node_name")} = ${row.nodeName}, ${col("controller_uid")} = ${row.controllerUid}, ${col("data")} = ${row.data}
-    WHERE ${keyIs(k)} AND ${objects.rv} = ${expectedRv}`;
+    WHERE ${keyIs(k)} AND ${objects.rv} = ${expectedRv} AND (${also})`;
 }
 
 export function deleteObject(k: ObjectKey, expectedRv: number): SQL {
@@ -123,6 +124,66 @@ export function replaceOwners(k: ObjectKey, ownerUids: string[]): SQL[] {
 /** Drop the owner index of an object this batch deleted. */
 export function dropOwners(k: ObjectKey): SQL {
   return sql`DELETE FROM ${owners} WHERE ${ownerKeyIs(k)} AND ${objectAbsent(k)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Allocations: values an object holds exclusively. A write that claims values runs, in one batch:
+//   1. release what the object holds beyond its claims   (when the write's guard holds and every claim is available)
+//   2. claim the values                                  (same condition)
+//   3. the changelog row and the object write            (when the guard holds and every claim is now held by the object)
+// Steps 1 and 2 are evaluated before anything they depend on changes, so either the whole write
+// applies with its claims, or nothing does; a taken value is a lost write, never an exception.
+// The claims travel as one JSON parameter ([[range, value], ...]) to stay under D1's 100 bound
+// parameters whatever their number.
+
+/** A value drawn from a range, e.g. { range: "services/clusterIPs", value: "10.96.0.10" }. */
+export interface Allocation {
+  range: string;
+  value: string;
+}
+
+const claimsJson = (claims: readonly Allocation[]) => JSON.stringify(claims.map((c) => [c.range, c.value]));
+const claimRange = sql`json_extract(c.value, '$[0]')`;
+const claimValue = sql`json_extract(c.value, '$[1]')`;
+const heldBy = (k: ObjectKey) => sql`${allocations.resource} = ${k.resource} AND ${allocations.namespace} = ${k.namespace} AND ${allocations.name} = ${k.name}`;
+
+/** Every claim is free or already held by `k`. */
+export function claimsAvailable(k: ObjectKey, claims: readonly Allocation[]): SQL {
+  return sql`NOT EXISTS (SELECT 1 FROM json_each(${claimsJson(claims)}) AS c JOIN ${allocations}
+    ON ${allocations.range} = ${claimRange} AND ${allocations.value} = ${claimValue} WHERE NOT (${heldBy(k)}))`;
+}
+
+/** Every claim is held by `k`. */
+export function claimsHeld(k: ObjectKey, claims: readonly Allocation[]): SQL {
+  return sql`NOT EXISTS (SELECT 1 FROM json_each(${claimsJson(claims)}) AS c WHERE NOT EXISTS (SELECT 1 FROM ${allocations}
+    WHERE ${allocations.range} = ${claimRange} AND ${allocations.value} = ${claimValue} AND ${heldBy(k)}))`;
+}
+
+/** Release what `k` holds that is not among `claims`. */
+export function releaseUnclaimed(k: ObjectKey, claims: readonly Allocation[], when: SQL): SQL {
+  return sql`DELETE FROM ${allocations} WHERE ${heldBy(k)}
+    AND (${allocations.range}, ${allocations.value}) NOT IN (SELECT ${claimRange}, ${claimValue} FROM json_each(${claimsJson(claims)}) AS c) AND ${when}`;
+}
+
+export function claim(k: ObjectKey, claims: readonly Allocation[], when: SQL): SQL {
+  return sql`INSERT OR IGNORE INTO ${allocations} (${col("range")}, ${col("value")}, ${col("resource")}, ${col("namespace")}, ${col("name")})
+    SELECT ${claimRange}, ${claimValue}, ${k.resource}, ${k.namespace}, ${k.name} FROM json_each(${claimsJson(claims)}) AS c WHERE ${when}`;
+}
+
+/** Release everything `k` holds once this batch has removed it. */
+export function releaseAll(k: ObjectKey): SQL {
+  return sql`DELETE FROM ${allocations} WHERE ${heldBy(k)} AND ${objectAbsent(k)}`;
+}
+
+/** Which of `claims` someone other than `k` holds. */
+export function selectTaken(k: ObjectKey, claims: readonly Allocation[]): SQL {
+  return sql`SELECT ${allocations.range} AS range, ${allocations.value} AS value FROM json_each(${claimsJson(claims)}) AS c JOIN ${allocations}
+    ON ${allocations.range} = ${claimRange} AND ${allocations.value} = ${claimValue} WHERE NOT (${heldBy(k)})`;
+}
+
+/** Every value held in a range by objects other than `except`. */
+export function selectAllocated(range: string, except: ObjectKey): SQL {
+  return sql`SELECT ${allocations.value} AS value FROM ${allocations} WHERE ${allocations.range} = ${range} AND NOT (${heldBy(except)})`;
 }
 
 export function selectObject(k: ObjectKey): SQL {
@@ -176,10 +237,38 @@ export function selectInNamespace(namespace: string, limit: number): SQL {
   return sql`SELECT ${objectColumns} FROM ${objects} WHERE ${objects.namespace} = ${namespace} LIMIT ${limit}`;
 }
 
+/** Objects whose controller has not caught up with their spec (status.observedGeneration < metadata.generation). */
+export function selectLagging(resource: string, limit: number): SQL {
+  return sql`SELECT ${objects.namespace} AS namespace, ${objects.name} AS name FROM ${objects}
+    WHERE ${objects.resource} = ${resource}
+      AND COALESCE(json_extract(${objects.data}, '$.status.observedGeneration'), 0) < COALESCE(json_extract(${objects.data}, '$.metadata.generation'), 0)
+    LIMIT ${limit}`;
+}
+
 /** Owner uids that no object has any more: dependents left behind by a lost trigger. */
 export function selectDanglingOwners(limit: number): SQL {
   return sql`SELECT DISTINCT ${owners.ownerUid} AS ownerUid FROM ${owners}
     WHERE NOT EXISTS (SELECT 1 FROM ${objects} WHERE ${objects.uid} = ${owners.ownerUid}) LIMIT ${limit}`;
+}
+
+/**
+ * Jobs whose activeDeadlineSeconds ran out before they finished, or whose
+ * ttlSecondsAfterFinished ran out after: the cron's safety net for the reconcilers' alarms. Only
+ * rows of batch/jobs are read (the primary key's prefix), the times are compared in SQL, and the
+ * reconciler decides what each Job needs.
+ */
+export function selectJobsPastDeadline(nowMs: number, limit: number): SQL {
+  const field = (path: string) => sql`json_extract(${objects.data}, ${path})`;
+  const now = Math.floor(nowMs / 1000);
+  const finishedAt = (when: SQL) => sql`EXISTS (SELECT 1 FROM json_each(${objects.data}, '$.status.conditions') AS c
+    WHERE json_extract(c.value, '$.type') IN ('Complete', 'Failed') AND json_extract(c.value, '$.status') = 'True' AND ${when})`;
+  const ttl = field("$.spec.ttlSecondsAfterFinished");
+  const deadline = field("$.spec.activeDeadlineSeconds");
+  return sql`SELECT ${objects.namespace} AS namespace, ${objects.name} AS name FROM ${objects} WHERE ${objects.resource} = 'batch/jobs' AND (
+      (${ttl} IS NOT NULL AND ${finishedAt(sql`unixepoch(json_extract(c.value, '$.lastTransitionTime')) + ${ttl} <= ${now}`)})
+      OR (${deadline} IS NOT NULL AND IFNULL(${field("$.spec.suspend")}, 0) = 0 AND NOT ${finishedAt(sql`1`)}
+        AND unixepoch(${field("$.status.startTime")}) + ${deadline} <= ${now}))
+    LIMIT ${limit}`;
 }
 
 /**

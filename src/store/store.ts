@@ -3,9 +3,9 @@
 import type { KubeObject } from "../apis/types";
 import type { SQL } from "drizzle-orm";
 import * as q from "./statements";
-import type { ChangeRow, ObjectKey, ObjectRow } from "./statements";
+import type { Allocation, ChangeRow, ObjectKey, ObjectRow } from "./statements";
 
-export type { ObjectKey } from "./statements";
+export type { Allocation, ObjectKey } from "./statements";
 
 /** What a watch needs of the previous state of an object to see it leave a selector. */
 export interface SelectorProjection {
@@ -15,7 +15,9 @@ export interface SelectorProjection {
 
 export type WriteOutcome =
   | { ok: true; object: KubeObject; rv: number }
-  | { ok: false; why: "exists" | "conflict" | "missing" | "namespace"; current?: KubeObject };
+  | { ok: false; why: "exists" | "conflict" | "missing" | "namespace"; current?: KubeObject }
+  /** A value the write claimed is held by another object. */
+  | { ok: false; why: "allocated"; taken: Allocation[] };
 
 export interface ListPage {
   items: KubeObject[];
@@ -90,6 +92,12 @@ function compactedAt(rows: Record<string, unknown>[]): number {
   return rows[0] ? Number(rows[0].value) : 0;
 }
 
+/** The statements that claim values ahead of a write guarded by `guard`, and the condition the write adds. */
+function claimStatements(key: ObjectKey, claims: readonly Allocation[], guard: SQL): { statements: SQL[]; held: SQL } {
+  const when = q.both(guard, q.claimsAvailable(key, claims));
+  return { statements: [q.releaseUnclaimed(key, claims, when), q.claim(key, claims, when)], held: q.claimsHeld(key, claims) };
+}
+
 export function keyOf(resource: string, obj: KubeObject): ObjectKey {
   return { resource, namespace: obj.metadata.namespace ?? "", name: obj.metadata.name ?? "" };
 }
@@ -119,34 +127,51 @@ export class Store {
     return row ? rowObject(row) : undefined;
   }
 
-  /** Create; fails with "exists", or "namespace" when a namespaced object's namespace is missing or terminating. */
-  async create(resource: string, obj: KubeObject): Promise<WriteOutcome> {
+  /**
+   * Create; fails with "exists", or "namespace" when a namespaced object's namespace is missing or
+   * terminating, or "allocated" when one of `claims` is held by another object.
+   */
+  async create(resource: string, obj: KubeObject, claims?: readonly Allocation[]): Promise<WriteOutcome> {
     const key = keyOf(resource, obj);
     const guard = key.namespace ? q.both(q.objectAbsent(key), q.namespaceActive(key.namespace)) : q.objectAbsent(key);
     const row = indexed(resource, obj);
-    const [change] = await this.batch([
-      q.appendChange(key, { type: "ADDED", data: row.data, prev: null, now: this.now() }, guard),
-      q.insertObject(key, { ...row, uid: obj.metadata.uid ?? "" }, guard),
+    const claiming = claims ? claimStatements(key, claims, guard) : undefined;
+    const when = claiming ? q.both(guard, claiming.held) : guard;
+    const results = await this.batch([
+      ...(claiming?.statements ?? []),
+      q.appendChange(key, { type: "ADDED", data: row.data, prev: null, now: this.now() }, when),
+      q.insertObject(key, { ...row, uid: obj.metadata.uid ?? "" }, when),
       ...q.replaceOwners(key, ownerUids(obj)),
     ]);
-    const rv = revisionOf(change);
+    const rv = revisionOf(results[claiming?.statements.length ?? 0]);
     if (rv !== undefined) return this.committed(resource, obj, rv, "ADDED");
     const current = await this.get(key);
-    return { ok: false, why: current ? "exists" : "namespace", current };
+    if (current) return { ok: false, why: "exists", current };
+    const taken = claims ? await this.taken(key, claims) : [];
+    return taken.length ? { ok: false, why: "allocated", taken } : { ok: false, why: "namespace" };
   }
 
-  /** Replace the object if it is still at `expectedRv`. */
-  async update(resource: string, obj: KubeObject, expectedRv: number, prev: SelectorProjection): Promise<WriteOutcome> {
+  /**
+   * Replace the object if it is still at `expectedRv`. `claims`, when given, are every value the
+   * object holds after the write (others it held are released); undefined leaves them as they are.
+   */
+  async update(resource: string, obj: KubeObject, expectedRv: number, prev: SelectorProjection, claims?: readonly Allocation[]): Promise<WriteOutcome> {
     const key = keyOf(resource, obj);
     const row = indexed(resource, obj);
-    const [change] = await this.batch([
-      q.appendChange(key, { type: "MODIFIED", data: row.data, prev: JSON.stringify(prev), now: this.now() }, q.objectAtRevision(key, expectedRv)),
-      q.updateObject(key, expectedRv, row),
+    const guard = q.objectAtRevision(key, expectedRv);
+    const claiming = claims ? claimStatements(key, claims, guard) : undefined;
+    const results = await this.batch([
+      ...(claiming?.statements ?? []),
+      q.appendChange(key, { type: "MODIFIED", data: row.data, prev: JSON.stringify(prev), now: this.now() }, claiming ? q.both(guard, claiming.held) : guard),
+      q.updateObject(key, expectedRv, row, claiming?.held),
       ...q.replaceOwners(key, ownerUids(obj)),
     ]);
-    const rv = revisionOf(change);
+    const rv = revisionOf(results[claiming?.statements.length ?? 0]);
     if (rv !== undefined) return this.committed(resource, obj, rv, "MODIFIED");
-    return this.lost(key);
+    const lost = await this.lost(key);
+    if (lost.ok || !claims || lost.why !== "conflict" || Number(lost.current?.metadata.resourceVersion) !== expectedRv) return lost;
+    // Still at the expected revision: it was a claim that failed.
+    return { ok: false, why: "allocated", taken: await this.taken(key, claims) };
   }
 
   /**
@@ -183,6 +208,7 @@ export class Store {
       q.appendChange(key, { type: "DELETED", data: encode(last), prev: null, now: this.now() }, q.objectAtRevision(key, expectedRv)),
       q.deleteObject(key, expectedRv),
       q.dropOwners(key),
+      q.releaseAll(key),
     ]);
     const rv = revisionOf(change);
     if (rv !== undefined) return this.committed(resource, last, rv, "DELETED");
@@ -198,6 +224,18 @@ export class Store {
   private async lost(key: ObjectKey): Promise<WriteOutcome> {
     const current = await this.get(key);
     return { ok: false, why: current ? "conflict" : "missing", current };
+  }
+
+  /** Which of `claims` an object other than `key` holds. */
+  async taken(key: ObjectKey, claims: readonly Allocation[]): Promise<Allocation[]> {
+    if (claims.length === 0) return [];
+    return this.rows<Allocation>(q.selectTaken(key, claims));
+  }
+
+  /** Every value held in `range` by objects other than `except`. */
+  async allocated(range: string, except: ObjectKey): Promise<string[]> {
+    const rows = await this.rows<{ value: string }>(q.selectAllocated(range, except));
+    return rows.map((r) => r.value);
   }
 
   /** One page of objects in (namespace, name) order, read in one batch with the revision it reflects. */
@@ -251,9 +289,18 @@ export class Store {
     return rows.map((row) => ({ resource: row.resource, object: rowObject(row) }));
   }
 
+  async lagging(resource: string, limit: number): Promise<{ namespace: string; name: string }[]> {
+    return this.rows<{ namespace: string; name: string }>(q.selectLagging(resource, limit));
+  }
+
   async danglingOwners(limit: number): Promise<string[]> {
     const rows = await this.rows<{ ownerUid: string }>(q.selectDanglingOwners(limit));
     return rows.map((r) => r.ownerUid);
+  }
+
+  /** Keys of Jobs past their active deadline or TTL (see selectJobsPastDeadline). */
+  async jobsPastDeadline(nowMs: number, limit: number): Promise<{ namespace: string; name: string }[]> {
+    return this.rows<{ namespace: string; name: string }>(q.selectJobsPastDeadline(nowMs, limit));
   }
 
   async compact(windowMs: number, keep: number): Promise<number> {

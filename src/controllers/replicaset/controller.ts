@@ -25,8 +25,12 @@ export async function reconcileReplicaSet(ctx: ControllerContext, obj: KubeObjec
   const { action, error } = failed;
   const isPodWrite = (action.type === "create" || action.type === "delete") && action.resource === "pods";
   if (isPodWrite) {
-    ctx.memo.set("failure", { reason: action.type === "create" ? "FailedCreate" : "FailedDelete", message: error.message });
+    const failed: ReplicaSetFailure = { reason: action.type === "create" ? "FailedCreate" : "FailedDelete", message: error.message };
+    ctx.memo.set("failure", failed);
     await ctx.client.apply(action.type === "create" ? podCreateFailedEvent(rs, error.message) : podDeleteFailedEvent(rs, error.message));
+    // As Kubernetes' syncReplicaSet does, the status (with ReplicaFailure) is written even though the pass failed.
+    const retold = decideReplicaSet({ rs, pods: [...owned, ...orphans] as Pod[], now: ctx.now, failure: failed });
+    await execute(ctx.client, retold.actions.filter((a) => a.type === "updateStatus"));
   }
   return { error };
 }
