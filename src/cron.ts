@@ -1,7 +1,8 @@
 // The minute cron trigger: the time-driven housekeeping of the control plane. Besides compaction
-// it watches node Leases (a node that stopped renewing gets its reconciler, which marks it and
-// evicts its pods) and is the reconcilers' safety net: dependents of gone owners are enqueued
-// again. A healthy, converged cluster costs reads here and no writes.
+// it expires Events after an hour, runs CronJobs, watches node Leases (a node that stopped
+// renewing gets its reconciler, which marks it and evicts its pods) and is the reconcilers'
+// safety net: dependents of gone owners and objects whose status lags are enqueued again. A
+// healthy, converged cluster costs reads here and no writes.
 import type { Env } from "./env";
 import type { KubeObject } from "./apis/types";
 import { targetName, type ReconcileTarget } from "./controllers/targets";
@@ -17,6 +18,9 @@ import { jobsPastDeadline } from "./controllers/job/controller";
 import { CONTROLLERS } from "./controllers/registry";
 
 const RESYNC_BATCH = 100;
+/** Kubernetes keeps Events for an hour (kube-apiserver --event-ttl). */
+const EVENT_TTL_MS = 3600_000;
+const EVENT_SWEEP_BATCH = 500;
 const CONTROLLER_TAINTS = new Set(["node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready"]);
 
 export interface CronReport {
@@ -27,6 +31,7 @@ export interface CronReport {
   cronJobsDue: number;
   /** Jobs re-enqueued because their active deadline or TTL ran out. */
   jobsPastDeadline: number;
+  eventsExpired: number;
 }
 
 async function readAll(store: Store, resource: string, namespace?: string): Promise<KubeObject[]> {
@@ -73,5 +78,7 @@ export async function runCron(env: Env, scheduledTime: number, waitUntil: (p: Pr
   const jobs = await jobsPastDeadline(store, scheduledTime);
   const targets = [...orphans, ...nodes, ...lagging, ...jobs];
   await Promise.all(targets.map(enqueue));
-  return { compactedTo, resynced: orphans.length + lagging.length, nodesChecked: nodes.length, cronJobsDue, jobsPastDeadline: jobs.length };
+  const expired = await store.expiredEvents(scheduledTime - EVENT_TTL_MS, EVENT_SWEEP_BATCH);
+  for (const { resource, object } of expired) await store.delete(resource, object, Number(object.metadata.resourceVersion));
+  return { compactedTo, resynced: orphans.length + lagging.length, nodesChecked: nodes.length, cronJobsDue, jobsPastDeadline: jobs.length, eventsExpired: expired.length };
 }

@@ -245,6 +245,13 @@ export function selectLagging(resource: string, limit: number): SQL {
     LIMIT ${limit}`;
 }
 
+/** Events last seen before `beforeIso` (an RFC 3339 time compares correctly as text). */
+export function selectExpiredEvents(beforeIso: string, limit: number): SQL {
+  const seen = sql`COALESCE(json_extract(${objects.data}, '$.lastTimestamp'), json_extract(${objects.data}, '$.series.lastObservedTime'),
+    json_extract(${objects.data}, '$.eventTime'), json_extract(${objects.data}, '$.metadata.creationTimestamp'))`;
+  return sql`SELECT ${objectColumns} FROM ${objects} WHERE ${objects.resource} IN ('events', 'events.k8s.io/events') AND ${seen} < ${beforeIso} LIMIT ${limit}`;
+}
+
 /** Owner uids that no object has any more: dependents left behind by a lost trigger. */
 export function selectDanglingOwners(limit: number): SQL {
   return sql`SELECT DISTINCT ${owners.ownerUid} AS ownerUid FROM ${owners}

@@ -293,6 +293,11 @@ export class Store {
     return this.rows<{ namespace: string; name: string }>(q.selectLagging(resource, limit));
   }
 
+  async expiredEvents(beforeMs: number, limit: number): Promise<{ resource: string; object: KubeObject }[]> {
+    const rows = await this.rows<ObjectRow>(q.selectExpiredEvents(new Date(beforeMs).toISOString(), limit));
+    return rows.map((row) => ({ resource: row.resource, object: rowObject(row) }));
+  }
+
   async danglingOwners(limit: number): Promise<string[]> {
     const rows = await this.rows<{ ownerUid: string }>(q.selectDanglingOwners(limit));
     return rows.map((r) => r.ownerUid);

@@ -105,4 +105,26 @@ describe("reconciler plumbing", () => {
     await patch("/apis/apps/v1/namespaces/rc-resync/replicasets/lost/scale", { spec: { replicas: 1 } }, "application/merge-patch+json");
     expect(await eventually(() => pods("rc-resync"), (p) => p.length === 1)).toHaveLength(1);
   });
+
+  it("expires Events an hour after they were last seen", async () => {
+    const event = (name: string, at: number) => ({
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name },
+      involvedObject: { kind: "Pod", namespace: "default", name: "p" },
+      reason: "Test",
+      message: "m",
+      type: "Normal",
+      firstTimestamp: new Date(at).toISOString().replace(/\.\d+Z$/, "Z"),
+      lastTimestamp: new Date(at).toISOString().replace(/\.\d+Z$/, "Z"),
+      count: 1,
+    });
+    expect((await post("/api/v1/namespaces/default/events", event("old", Date.now() - 2 * 3600_000))).status).toBe(201);
+    expect((await post("/api/v1/namespaces/default/events", event("recent", Date.now() - 60_000))).status).toBe(201);
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect((await get("/api/v1/namespaces/default/events/old")).status).toBe(404);
+    expect((await get("/api/v1/namespaces/default/events/recent")).status).toBe(200);
+  });
 });
