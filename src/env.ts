@@ -14,6 +14,10 @@ export interface Env {
   /** Comma-separated admin bearer tokens (a Worker secret in production). */
   ADMIN_TOKENS: string;
   COMPACTION_WINDOW_SECONDS?: string;
+  /** Service cluster IPs (default 10.96.0.0/12), node ports (default 30000-32767), edge domain: src/services/config.ts. */
+  SERVICE_CLUSTER_IP_RANGE?: string;
+  SERVICE_NODE_PORT_RANGE?: string;
+  CLUSTER_DOMAIN?: string;
   COMPACTION_MIN_REVISIONS?: string;
   NODE_MONITOR_GRACE_SECONDS?: string;
 }

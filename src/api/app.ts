@@ -126,7 +126,7 @@ export function createApp(): Hono<AppEnv> {
     c.set("store", makeStore(c.env, (p) => c.executionCtx.waitUntil(p)));
     c.set("now", Date.now);
     c.set("warnings", []);
-    await ensureBootstrap(c.get("store"));
+    await ensureBootstrap(c.get("store"), c.env);
     await next();
   });
 

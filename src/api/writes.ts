@@ -3,10 +3,11 @@
 // conditional store write whose failure is mapped to the Status Kubernetes returns.
 import type { KindDef, KubeObject } from "../apis/types";
 import { updateManagedFields } from "./patch/managedfields";
-import type { Store, WriteOutcome } from "../store/store";
+import { keyOf, type Store, type WriteOutcome } from "../store/store";
+import { dryRunAttempt, writeClaiming, type Allocator, type Assigned } from "./allocating";
 import { validate } from "./admission";
 import { prepareCreate, prepareUpdate, timestamp } from "./objectmeta";
-import { alreadyExists, conflict, forbidden, notFound, type ApiError, type Result } from "./status";
+import { alreadyExists, conflict, forbidden, internalError, notFound, type ApiError, type Result } from "./status";
 import { projection } from "./selection";
 
 export interface WriteContext {
@@ -17,6 +18,8 @@ export interface WriteContext {
   dryRun: boolean;
   fieldManager: string;
   subresource?: string;
+  /** For kinds that hold values exclusively (Services): picks them and claims them with the write. */
+  allocator?: Allocator;
 }
 
 function outcomeError(w: WriteContext, name: string, namespace: string | undefined, outcome: Extract<WriteOutcome, { ok: false }>): ApiError {
@@ -30,6 +33,9 @@ function outcomeError(w: WriteContext, name: string, namespace: string | undefin
       return notFound(kind.plural, kind.group, name);
     case "namespace":
       return notFound("namespaces", "", namespace ?? "");
+    case "allocated":
+      // writeClaiming picks again or answers 422 before this is reached.
+      return internalError(`values ${kind.plural} "${name}" claimed are held by another object`);
   }
 }
 
@@ -56,16 +62,41 @@ function managed(w: WriteContext, obj: KubeObject, old: KubeObject | undefined):
   return { ...obj, metadata: { ...obj.metadata, managedFields: result } };
 }
 
+/**
+ * Validation sees the object with its values allocated, as kube-apiserver allocates before it
+ * validates (a LoadBalancer with externalTrafficPolicy Local must have its healthCheckNodePort).
+ * The values picked here only serve validation; the write picks its own (writeClaiming).
+ */
+function validateAssigned(kind: KindDef, allocator: Allocator | undefined, obj: KubeObject, old?: KubeObject): Result<KubeObject> {
+  if (!allocator) return validate(kind, obj, old);
+  const assigned = allocator.assign(obj, new Set());
+  if (!assigned.ok) return assigned;
+  const valid = validate(kind, assigned.value.object, old);
+  return valid.ok ? { ok: true, value: obj } : valid;
+}
+
 /** Create `obj` (already type-checked, namespace set). `managedFieldsSet` when the caller (apply) computed them. */
 export async function writeCreate(w: WriteContext, obj: KubeObject, opts: { managedFieldsSet?: boolean } = {}): Promise<Result<KubeObject>> {
   prepareCreate(w.kind, obj, w.now);
   w.kind.onCreate?.(obj);
   w.kind.defaults?.(obj);
-  const valid = validate(w.kind, obj);
+  const valid = validateAssigned(w.kind, w.allocator, obj);
   if (!valid.ok) return valid;
   const final = opts.managedFieldsSet ? obj : managed(w, obj, undefined);
+  if (w.allocator) return createClaiming(w, w.allocator, final);
   if (w.dryRun) return { ok: true, value: final };
-  const outcome = await w.store.create(w.resource, final);
+  return created(w, final, await w.store.create(w.resource, final));
+}
+
+/** Create with the values the object needs, picked after managed fields as kube-apiserver allocates them in storage. */
+async function createClaiming(w: WriteContext, allocator: Allocator, obj: KubeObject): Promise<Result<KubeObject>> {
+  const key = keyOf(w.resource, obj);
+  const attempt = w.dryRun ? dryRunAttempt(w.store, key, (a) => a.object) : (a: Assigned) => w.store.create(w.resource, a.object, a.claims);
+  const written = await writeClaiming(w.store, key, allocator, obj, attempt);
+  return written.ok ? created(w, obj, written.value) : written;
+}
+
+async function created(w: WriteContext, final: KubeObject, outcome: WriteOutcome): Promise<Result<KubeObject>> {
   if (outcome.ok) return { ok: true, value: outcome.object };
   const err = outcomeError(w, final.metadata.name ?? "", final.metadata.namespace, outcome);
   return { ok: false, error: outcome.why === "namespace" ? await explainNamespace(w.store, final.metadata.namespace ?? "", err) : err };
@@ -104,19 +135,35 @@ export async function writeUpdate(w: WriteContext, old: KubeObject, candidate: K
   if (!prepared.ok) return prepared;
   const obj = prepared.value;
   if (opts.deletion && !old.metadata.deletionTimestamp) w.kind.beginDelete?.(obj);
+  // Allocated values change with the spec only: status and deletion writes keep what is held.
+  const allocator = opts.deletion || w.subresource ? undefined : w.allocator;
+  allocator?.carryOver(obj, old);
   w.kind.defaults?.(obj);
   if (!opts.trusted) {
-    const valid = validate(w.kind, obj, old);
+    const valid = validateAssigned(w.kind, allocator, obj, old);
     if (!valid.ok) return valid;
   }
   const final = opts.managedFieldsSet ? obj : managed(w, obj, old);
-  if (w.dryRun) return { ok: true, value: { ...final, metadata: { ...final.metadata, resourceVersion: old.metadata.resourceVersion } } };
+  const atOldRevision = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, resourceVersion: old.metadata.resourceVersion } });
+  if (allocator && !isFinished(w, final)) {
+    const key = keyOf(w.resource, old);
+    const attempt = w.dryRun ? dryRunAttempt(w.store, key, (a) => atOldRevision(a.object)) : (a: Assigned) => w.store.update(w.resource, a.object, oldRv, projection(w.kind, old), a.claims);
+    const written = await writeClaiming(w.store, key, allocator, final, attempt);
+    if (!written.ok) return written;
+    const outcome = written.value;
+    return outcome.ok ? { ok: true, value: outcome.object } : { ok: false, error: outcomeError(w, name, old.metadata.namespace, outcome) };
+  }
+  if (w.dryRun) return { ok: true, value: atOldRevision(final) };
   // Once the last finalizer of a deleting object goes, so does the object (unless a pod's agent still has to stop it).
-  const m = final.metadata;
-  const finished = m.deletionTimestamp && (m.finalizers ?? []).length === 0 && !((m.deletionGracePeriodSeconds ?? 0) > 0) && !w.kind.blocksDeletion?.(final);
-  const outcome = finished ? await w.store.delete(w.resource, final, oldRv) : await w.store.update(w.resource, final, oldRv, projection(w.kind, old));
+  const outcome = isFinished(w, final) ? await w.store.delete(w.resource, final, oldRv) : await w.store.update(w.resource, final, oldRv, projection(w.kind, old));
   if (outcome.ok) return { ok: true, value: outcome.object };
   return { ok: false, error: outcomeError(w, name, old.metadata.namespace, outcome) };
+}
+
+/** A deleting object whose last finalizer went: the write removes it. */
+function isFinished(w: WriteContext, obj: KubeObject): boolean {
+  const m = obj.metadata;
+  return Boolean(m.deletionTimestamp) && (m.finalizers ?? []).length === 0 && !((m.deletionGracePeriodSeconds ?? 0) > 0) && !w.kind.blocksDeletion?.(obj);
 }
 
 function preconditionFailure(obj: KubeObject, p: DeleteOptions["preconditions"]): string | undefined {

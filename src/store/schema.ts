@@ -1,6 +1,7 @@
 // D1 schema. `objects` holds the current state of every object; `changelog` is the revision log
 // (its id is the cluster revision and every object's resourceVersion); `owners` indexes
-// ownerReferences for the garbage collector; `meta` keeps the compacted revision.
+// ownerReferences for the garbage collector; `meta` keeps the compacted revision; `allocations`
+// holds values an object has exclusively across the cluster (a Service's cluster IP, node ports).
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
@@ -65,3 +66,20 @@ export const meta = sqliteTable("meta", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
 });
+
+/**
+ * Values held exclusively: one row per (range, value), naming the object that holds it. Written
+ * in the same batch as the object, so an allocation exists exactly while its holder does.
+ */
+export const allocations = sqliteTable(
+  "allocations",
+  {
+    /** What the value is drawn from, e.g. "services/clusterIPs", "services/nodePorts". */
+    range: text("range").notNull(),
+    value: text("value").notNull(),
+    resource: text("resource").notNull(),
+    namespace: text("namespace").notNull(),
+    name: text("name").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.range, t.value] }), index("allocations_holder").on(t.resource, t.namespace, t.name)],
+);

@@ -10,6 +10,7 @@ import { fromScale, toScale, checkScale } from "../scale";
 import { badRequest, type Result } from "../status";
 import { writeCreate, writeUpdate, type WriteContext } from "../writes";
 import { getObject } from "./read";
+import { allocatorFor } from "../../services/allocation";
 
 export function writeContext(c: Ctx, t: Target, opts: WriteOptions): WriteContext {
   return {
@@ -20,6 +21,7 @@ export function writeContext(c: Ctx, t: Target, opts: WriteOptions): WriteContex
     dryRun: opts.dryRun,
     fieldManager: opts.fieldManager,
     subresource: t.subresource,
+    allocator: allocatorFor(t.resource, c.env),
   };
 }
 

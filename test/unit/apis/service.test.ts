@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { serviceKind } from "../../../src/apis/core/v1/service";
 import { defaultService } from "../../../src/apis/core/v1/servicedefaults";
 import type { KubeObject } from "../../../src/apis/types";
+import { assignService } from "../../../src/services/allocator";
+import { serviceConfig } from "../../../src/services/config";
 
 const NOW = new Date("2024-05-01T12:00:00Z");
 
@@ -9,13 +11,16 @@ function svc(spec: Record<string, unknown>, status: Record<string, unknown> = {}
   return { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "default", creationTimestamp: "2024-05-01T11:00:00Z" }, spec, status };
 }
 
-/** A deterministic allocator: always the lowest candidate. */
+/** A deterministic allocator: always the lowest candidate (above the static band: 10.96.1.1, 30086). */
 const first = () => 0;
 
+/** Defaults, then the values the write path allocates. */
 function defaulted(spec: Record<string, unknown>): KubeObject {
   const s = svc(spec);
-  defaultService(s, first);
-  return s;
+  defaultService(s);
+  const assigned = assignService(s, new Set(), serviceConfig({}), first);
+  if (!assigned.ok) throw new Error(assigned.error.message);
+  return assigned.value.object;
 }
 
 const row = (obj: KubeObject) => Object.fromEntries(serviceKind.columns.map((c) => [c.name, c.cell(obj, NOW)]));
@@ -30,8 +35,8 @@ describe("service defaults", () => {
       type: "ClusterIP",
       sessionAffinity: "None",
       internalTrafficPolicy: "Cluster",
-      clusterIP: "10.96.0.2",
-      clusterIPs: ["10.96.0.2"],
+      clusterIP: "10.96.1.1",
+      clusterIPs: ["10.96.1.1"],
       ipFamilyPolicy: "SingleStack",
       ipFamilies: ["IPv4"],
     });
@@ -42,8 +47,8 @@ describe("service defaults", () => {
     expect(s.spec).toMatchObject({
       allocateLoadBalancerNodePorts: true,
       internalTrafficPolicy: "Cluster",
-      ports: [{ targetPort: "http", nodePort: 30001 }, { targetPort: 443, nodePort: 30000 }],
-      healthCheckNodePort: 30002,
+      ports: [{ targetPort: "http", nodePort: 30086 }, { targetPort: 443, nodePort: 30000 }],
+      healthCheckNodePort: 30087,
     });
   });
 
@@ -104,7 +109,7 @@ describe("service columns", () => {
   it("prints ClusterIP, NodePort and LoadBalancer services as kubectl does", () => {
     expect(row(defaulted({ selector: { tier: "a", app: "web" }, ports: [{ port: 80 }, { port: 53, protocol: "UDP" }] }))).toEqual({
       Type: "ClusterIP",
-      "Cluster-IP": "10.96.0.2",
+      "Cluster-IP": "10.96.1.1",
       "External-IP": "<none>",
       "Port(s)": "80/TCP,53/UDP",
       Age: "60m",
