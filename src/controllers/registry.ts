@@ -1,8 +1,10 @@
 // The controllers, by the resource they reconcile. Finalization (garbage collection and
 // namespace termination) is not listed: it applies to every kind.
 import type { RegisteredController } from "./reconcile";
+import { reconcileCronJob } from "./cronjob/controller";
 import { reconcileDaemonSet } from "./daemonset/controller";
 import { reconcileDeployment } from "./deployment/controller";
+import { reconcileJob } from "./job/controller";
 import { reconcileReplicaSet } from "./replicaset/controller";
 import { reconcileNode } from "./nodelifecycle/controller";
 
@@ -11,5 +13,7 @@ export const CONTROLLERS: ReadonlyMap<string, RegisteredController> = new Map<st
   ["apps/daemonsets", { name: "daemonset-controller", reconcile: reconcileDaemonSet }],
   ["apps/deployments", { name: "deployment-controller", reconcile: reconcileDeployment }],
   ["apps/replicasets", { name: "replicaset-controller", reconcile: reconcileReplicaSet }],
+  ["batch/cronjobs", { name: "cronjob-controller", reconcile: reconcileCronJob }],
+  ["batch/jobs", { name: "job-controller", reconcile: reconcileJob }],
   ["nodes", { name: "node-controller", reconcile: reconcileNode }],
 ]);
