@@ -1,6 +1,7 @@
 // decideDaemonSet: Kubernetes' syncDaemonSet as a pure function, in its order: the revision
 // history, manage (a pod on every node that should run one, none elsewhere), the update strategy
 // once manage has nothing to do, history clean-up, then the status.
+import { controllerOf } from "../podutil";
 import { availabilityRequeue } from "../replicaset/status";
 import type { Action } from "../types";
 import { cleanupHistory, constructHistory } from "./history";
@@ -28,7 +29,8 @@ export function decideDaemonSet(input: DaemonSetInput): DaemonSetDecision {
   const backoff = new Map(input.backoff ?? []);
   // Kubernetes leaves a DaemonSet being deleted alone: its revisions and pods may already be going.
   if (ds.metadata.deletionTimestamp) return { actions: [], backoff };
-  const history = constructHistory(ds, input.revisions, input.pods);
+  const owned = input.pods.filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
+  const history = constructHistory(ds, input.revisions, owned);
   if (history.collision) return { actions: history.actions, backoff };
   const hash = history.cur?.metadata.labels?.[REVISION_HASH_LABEL] ?? "";
   const pass = newPass({ ds, nodes: input.nodes, pods: input.pods, now, hash, backoff });

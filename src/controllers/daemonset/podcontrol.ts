@@ -50,10 +50,12 @@ export function syncNodes(pass: Pass, deletes: readonly PodDelete[], createOn: r
   const actions: Action[] = [];
   const existing = [...pass.byNode.values()].filter((pods) => pods.length > 0).length;
   const batch = slowStartBatchSize(createOn.length, existing, BURST_REPLICAS);
-  const template = batch > 0 ? daemonPodTemplate(ds, pass.hash) : undefined;
-  for (const nodeName of createOn.slice(0, batch)) {
-    actions.push({ type: "create", resource: "pods", object: daemonPod(ds, template ?? {}, nodeName) });
-    actions.push({ type: "event", about: ds, eventType: "Normal", reason: Reason.SuccessfulCreate, message: `Created pod: ${CREATED_NAME}` });
+  if (batch > 0) {
+    const template = daemonPodTemplate(ds, pass.hash);
+    for (const nodeName of createOn.slice(0, batch)) {
+      actions.push({ type: "create", resource: "pods", object: daemonPod(ds, template, nodeName) });
+      actions.push({ type: "event", about: ds, eventType: "Normal", reason: Reason.SuccessfulCreate, message: `Created pod: ${CREATED_NAME}` });
+    }
   }
   for (const { pod, gracePeriodSeconds } of deletes.slice(0, BURST_REPLICAS)) {
     const m = pod.metadata;

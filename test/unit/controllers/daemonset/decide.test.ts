@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideDaemonSet, REVISION_HASH_LABEL, type DaemonSet } from "../../../../src/controllers/daemonset";
+import { daemonPodTemplate, decideDaemonSet, REVISION_HASH_LABEL, type DaemonSet } from "../../../../src/controllers/daemonset";
 import type { Pod } from "../../../../src/controllers/podutil";
 import { iso, summary, T0 } from "../fixtures";
 import { Cluster, daemonSet, node } from "./sim";
@@ -39,6 +39,13 @@ describe("placing daemon pods", () => {
     expect(pod.spec?.affinity).toEqual({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: ["n2"] }] }] } } });
     expect((pod.spec?.tolerations as unknown[]).length).toBe(6);
     expect(c.events.filter((e) => e.startsWith("SuccessfulCreate"))).toHaveLength(3);
+  });
+
+  it("labels pods with the template generation of a DaemonSet that carries the deprecated annotation", () => {
+    const ds = daemonSet();
+    expect(daemonPodTemplate(ds, "abc").metadata?.labels).toEqual({ app: "agent", [REVISION_HASH_LABEL]: "abc" });
+    ds.metadata.annotations = { "deprecated.daemonset.template.generation": "4" };
+    expect(daemonPodTemplate(ds, "abc").metadata?.labels).toEqual({ app: "agent", "pod-template-generation": "4", [REVISION_HASH_LABEL]: "abc" });
   });
 
   it("reports the status Kubernetes reports, and nothing more once converged", () => {
