@@ -6,6 +6,7 @@ import type { KindDef } from "../apis/types";
 import { decodeContinue, type ContinueToken } from "./continue";
 import { parseFieldSelector, type FieldRequirement } from "./fields";
 import { parseLabelSelector, type LabelRequirement } from "./labels";
+import { decodeProtobuf, PROTOBUF_MEDIA_TYPE } from "./protobuf/decode";
 import {
   badRequest, fail, fieldError, invalid, ok, quote, tooLarge, unsupportedMediaType, type ApiError, type Result,
 } from "./status";
@@ -30,13 +31,15 @@ export function mediaTypeOf(contentType: string): string {
 
 /**
  * Decode a request body into a JSON object. No Content-Type means JSON (as in Kubernetes);
- * an unknown one is 415, an oversized body 413, anything unparseable 400.
+ * Kubernetes protobuf (client-go's typed clients) becomes the same JSON; an unknown type is 415,
+ * an oversized body 413, anything unparseable 400.
  */
 export function decodeBody(body: Uint8Array | string, contentType: string | undefined, options: DecodeOptions): Result<Record<string, unknown>> {
   const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
   const max = options.maxBytes ?? MAX_BODY_BYTES;
   if (bytes.length > max) return fail(tooLarge(max));
   const mediaType = contentType === undefined || contentType.trim() === "" ? "application/json" : mediaTypeOf(contentType);
+  if (mediaType === PROTOBUF_MEDIA_TYPE) return decodeProtobuf(bytes, options.kind);
   if (mediaType !== "application/json" && mediaType !== "application/yaml") return fail(unsupportedMediaType([...INPUT_MEDIA_TYPES]));
   return decodeDocument(bytes, mediaType === "application/yaml" ? "yaml" : "json", options.kind);
 }

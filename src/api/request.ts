@@ -13,26 +13,29 @@ export interface WriteOptions {
   force: boolean;
 }
 
-/** The body as text, refusing more than MAX_BODY_BYTES before reading it when the length is declared. */
-async function readText(c: Ctx): Promise<Result<string>> {
+/**
+ * The body as bytes (protobuf bodies are binary, so not as text), refusing more than
+ * MAX_BODY_BYTES before reading it when the length is declared.
+ */
+async function readBytes(c: Ctx): Promise<Result<Uint8Array>> {
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) return { ok: false, error: tooLarge(MAX_BODY_BYTES) };
-  return { ok: true, value: await c.req.text() };
+  return { ok: true, value: new Uint8Array(await c.req.arrayBuffer()) };
 }
 
 /** The decoded body; `asType` overrides the Content-Type (patch bodies are JSON whatever their patch type). */
 export async function readBody(c: Ctx, kind: KindDef, asType?: string): Promise<Result<unknown>> {
-  const text = await readText(c);
-  if (!text.ok) return text;
-  return decodeBody(text.value, asType ?? c.req.header("content-type"), { kind: kind.kind });
+  const bytes = await readBytes(c);
+  if (!bytes.ok) return bytes;
+  return decodeBody(bytes.value, asType ?? c.req.header("content-type"), { kind: kind.kind });
 }
 
-/** A body that may be absent (DELETE's DeleteOptions). */
+/** A body that may be absent (DELETE's DeleteOptions): empty or only whitespace. */
 export async function readOptionalBody(c: Ctx): Promise<Result<unknown>> {
-  const text = await readText(c);
-  if (!text.ok) return text;
-  if (text.value.trim() === "") return { ok: true, value: undefined };
-  return decodeBody(text.value, c.req.header("content-type"), { kind: "DeleteOptions" });
+  const bytes = await readBytes(c);
+  if (!bytes.ok) return bytes;
+  if (bytes.value.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d)) return { ok: true, value: undefined };
+  return decodeBody(bytes.value, c.req.header("content-type"), { kind: "DeleteOptions" });
 }
 
 export function writeOptions(c: Ctx, q: RequestQuery): WriteOptions {
