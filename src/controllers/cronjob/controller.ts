@@ -17,8 +17,6 @@ import { decideCronJob, pendingScheduleTime } from "./decide";
 const PASSES_PER_TICK = 50;
 /** CronJobs read per page. */
 const PAGE = 500;
-/** How often the cron fires: a schedule time that fell out of its starting deadline since the last tick is reported once. */
-const TICK_MS = 60_000;
 
 async function pass(client: Client, now: number, cronJob: CronJob): Promise<{ created: boolean; error?: PassResult["error"] }> {
   const namespace = cronJob.metadata.namespace ?? "";
@@ -53,12 +51,6 @@ export function reconcileCronJob(ctx: ControllerContext, obj: KubeObject): Promi
   return syncCronJob(ctx.client, ctx.now, obj);
 }
 
-function dueAt(cronJob: CronJob, now: number): boolean {
-  const t = pendingScheduleTime(cronJob, now);
-  const deadline = cronJob.spec?.startingDeadlineSeconds;
-  return t !== undefined && (deadline === undefined || t + deadline * 1000 >= now - TICK_MS);
-}
-
 export interface TickOptions {
   client: Client;
   now: number;
@@ -76,7 +68,7 @@ export async function runCronJobTick({ client, now, enqueue }: TickOptions): Pro
   let after: { namespace: string; name: string } | undefined;
   do {
     const page = await client.store.list({ resource: "batch/cronjobs", after, limit: PAGE });
-    due.push(...(page.items as CronJob[]).filter((cj) => dueAt(cj, now)));
+    due.push(...(page.items as CronJob[]).filter((cj) => pendingScheduleTime(cj, now) !== undefined));
     after = page.next;
   } while (after);
   const inline = due.slice(0, PASSES_PER_TICK);

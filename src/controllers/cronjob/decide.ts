@@ -138,10 +138,8 @@ function dueTime(pass: Pass): { time: number; schedule: Schedule } | undefined {
   if (recent.error) return void event(pass, "Warning", "InvalidSchedule", `invalid schedule: ${schedule} : ${recent.error}`);
   if (recent.mostRecent === undefined) return undefined;
   if (recent.missed === "many") event(pass, "Warning", "TooManyMissedTimes", "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew");
-  const deadline = cj.spec?.startingDeadlineSeconds;
-  if (deadline !== undefined && recent.mostRecent + deadline * 1000 < now) {
-    return void event(pass, "Warning", "MissSchedule", `Missed scheduled time to start a job: ${new Date(recent.mostRecent).toUTCString().replace("GMT", "+0000")}`);
-  }
+  // Times older than startingDeadlineSeconds are not searched, so none is ever too late to start
+  // (Kubernetes' MissSchedule check after this point cannot fire either).
   return { time: recent.mostRecent, schedule: parsed.value };
 }
 

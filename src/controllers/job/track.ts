@@ -28,8 +28,9 @@ function countReleased(status: JobStatus, withFinalizer: Set<string>): void {
   const uncounted: Uncounted = status.uncountedTerminatedPods ?? {};
   const stillSucceeded = (uncounted.succeeded ?? []).filter((uid) => withFinalizer.has(uid));
   const stillFailed = (uncounted.failed ?? []).filter((uid) => withFinalizer.has(uid));
-  status.succeeded = (status.succeeded ?? 0) + (uncounted.succeeded ?? []).length - stillSucceeded.length;
-  status.failed = (status.failed ?? 0) + (uncounted.failed ?? []).length - stillFailed.length;
+  // Both counters are omitempty: zero is left out.
+  status.succeeded = (status.succeeded ?? 0) + (uncounted.succeeded ?? []).length - stillSucceeded.length || undefined;
+  status.failed = (status.failed ?? 0) + (uncounted.failed ?? []).length - stillFailed.length || undefined;
   status.uncountedTerminatedPods = { ...(stillSucceeded.length ? { succeeded: stillSucceeded } : {}), ...(stillFailed.length ? { failed: stillFailed } : {}) };
 }
 
