@@ -5,14 +5,18 @@ import { parseArgs } from "node:util";
 import { startControlPlane, type ControlPlane } from "./controlplane";
 import { CONTEXT } from "./kubeconfig";
 import { PROJECT_DIR } from "./wrangler";
+import { startLocalAgent, type RuntimeChoice } from "./localagent";
 
-export const DEV_USAGE = `Usage: edgeplane dev [--port N] [--state DIR]
+export const DEV_USAGE = `Usage: edgeplane dev [--port N] [--state DIR] [--runtime podman|process|simulated] [--nodes N]
 
-Starts a local control plane (the Worker on Miniflare, D1 and Durable Objects persisted in DIR)
-and writes DIR/kubeconfig.
+Starts a local cluster: the control plane (the Worker on Miniflare, D1 and Durable Objects
+persisted in DIR) and one local agent, and writes DIR/kubeconfig.
 
-  --port N     API port on 127.0.0.1 (default 8787)
-  --state DIR  state folder: database, admin token, kubeconfig (default .edgeplane)`;
+  --port N      API port on 127.0.0.1 (default 8787)
+  --state DIR   state folder: database, admin token, kubeconfig, agent state (default .edgeplane)
+  --runtime R   the agent's runtime: podman (default where Podman answers), process, simulated
+  --nodes N     simulated runtime: how many nodes the agent plays (default 1)
+  --no-agent    the control plane only`;
 
 interface Running {
   name: string;
@@ -25,6 +29,9 @@ export async function dev(argv: string[]): Promise<number> {
     options: {
       port: { type: "string", default: "8787" },
       state: { type: "string", default: ".edgeplane" },
+      runtime: { type: "string" },
+      nodes: { type: "string", default: "1" },
+      "no-agent": { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -37,6 +44,16 @@ export async function dev(argv: string[]): Promise<number> {
     console.error(`edgeplane dev: --port must be a port number, not "${values.port}"`);
     return 2;
   }
+  const runtime = values.runtime as RuntimeChoice | undefined;
+  if (runtime !== undefined && !["podman", "process", "simulated"].includes(runtime)) {
+    console.error(`edgeplane dev: --runtime must be podman, process or simulated, not "${runtime}"`);
+    return 2;
+  }
+  const nodes = Number(values.nodes);
+  if (!Number.isInteger(nodes) || nodes < 1) {
+    console.error(`edgeplane dev: --nodes must be a positive number, not "${values.nodes}"`);
+    return 2;
+  }
 
   const log = (line: string): void => console.log(line.startsWith("wrangler | ") ? line : `edgeplane | ${line}`);
   const running: Running[] = [];
@@ -44,13 +61,23 @@ export async function dev(argv: string[]): Promise<number> {
 
   const controlPlane = await startControlPlane({ port, stateDir: values.state, log });
   running.push({ name: "control plane", stop: () => controlPlane.stop() });
-  printNextSteps(controlPlane, log);
-
   let stopping = false;
   const crashed = controlPlane.exited.then((code) => {
     if (!stopping) log(`wrangler dev exited unexpectedly (${code})`);
     return 1;
   });
+  if (!values["no-agent"]) {
+    try {
+      const agent = await startLocalAgent({ ...controlPlane, stateDir: values.state, runtime, nodes, log });
+      running.push({ name: "agent", stop: () => agent.stop() });
+      log(`node${agent.nodeNames.length > 1 ? "s" : ""} ${agent.nodeNames.length > 1 ? `${agent.nodeNames[0]} .. ${agent.nodeNames.at(-1)}` : agent.nodeNames[0]} Ready (runtime ${agent.runtime})`);
+    } catch (err) {
+      log(`the agent did not start: ${(err as Error).message}`);
+      await stopAll(running, log);
+      return 1;
+    }
+  }
+  printNextSteps(controlPlane, log);
   const code = await Promise.race([stopped, crashed]);
   stopping = true;
   await stopAll(running, log);
@@ -91,8 +118,9 @@ function printNextSteps(cp: ControlPlane, log: (line: string) => void): void {
   log(`edgeplane is running at ${cp.url} (kubeconfig context "${CONTEXT}"). Try:`);
   console.log(`
   export KUBECONFIG=${cp.kubeconfigPath}
-  kubectl get ns
+  kubectl get nodes
   kubectl apply -f ${example}
+  kubectl rollout status deployment/nginx-deployment
   kubectl get deploy nginx-deployment -o yaml
   kubectl api-resources
 
