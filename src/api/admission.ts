@@ -62,7 +62,9 @@ export interface Decoded {
 export function checkObject(kind: KindDef, body: unknown, fieldValidation: FieldValidation): Result<Decoded> {
   if (!isPlainObject(body)) return { ok: false, error: badRequest("the body of the request was in an unknown format") };
   const apiVersion = apiVersionOf(kind);
-  if (body.kind === undefined || body.kind === "") return { ok: false, error: badRequest("Object 'Kind' is missing in '" + JSON.stringify(body).slice(0, 200) + "'") };
+  // kube-apiserver decodes with the endpoint's group, version and kind as defaults.
+  if (body.kind === undefined || body.kind === "") body.kind = kind.kind;
+  if (body.apiVersion === undefined || body.apiVersion === "") body.apiVersion = apiVersion;
   if (body.kind !== kind.kind || body.apiVersion !== apiVersion) {
     return { ok: false, error: badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${apiVersion})`) };
   }
@@ -87,7 +89,7 @@ export function checkObject(kind: KindDef, body: unknown, fieldValidation: Field
 /** Object metadata plus the kind's own rules; 422 with every bad field. */
 export function validate(kind: KindDef, obj: KubeObject, old?: KubeObject): Result<KubeObject> {
   const causes = [
-    ...validateObjectMeta(obj.metadata, { namespaced: kind.namespaced }),
+    ...validateObjectMeta(obj.metadata, { namespaced: kind.namespaced, nameValidator: kind.validateName }),
     ...(old ? immutableMeta(obj, old) : []),
     ...(kind.validate?.(obj, old) ?? []),
   ];
