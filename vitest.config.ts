@@ -1,5 +1,11 @@
 import { defineConfig } from "vitest/config";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+
+// Worker secrets for the tests, fresh each run: the service account token signing key and the
+// key Secrets are encrypted with in D1.
+const TEST_SERVICE_ACCOUNT_KEY = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "der" }).toString("base64");
+const TEST_ENCRYPTION_KEYS = `test1:${randomBytes(32).toString("base64")}`;
 
 export default defineConfig({
   test: {
@@ -19,6 +25,8 @@ export default defineConfig({
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations("./migrations"),
                 ADMIN_TOKENS: "test-admin-token",
+                SERVICE_ACCOUNT_KEYS: TEST_SERVICE_ACCOUNT_KEY,
+                ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
               },
             },
           })),

@@ -13,6 +13,19 @@ export interface Env {
   NODE_TUNNEL: DurableObjectNamespace<NodeTunnel>;
   /** Comma-separated admin bearer tokens (a Worker secret in production). */
   ADMIN_TOKENS: string;
+  /** Comma-separated ECDSA P-256 private keys (PKCS#8) signing service account tokens; the first signs (a Worker secret). */
+  SERVICE_ACCOUNT_KEYS?: string;
+  /** The `iss` of service account tokens, and the audience the API accepts (default https://kubernetes.default.svc.cluster.local). */
+  SERVICE_ACCOUNT_ISSUER?: string;
+  /** Comma-separated `keyid:base64` AES-256 keys Secrets are encrypted with in D1; the first encrypts (a Worker secret). */
+  ENCRYPTION_KEYS?: string;
+  /** Requests per second and burst each identity may make (rate limiting, 429 with Retry-After). */
+  RATE_LIMIT_QPS?: string;
+  RATE_LIMIT_BURST?: string;
+  /** Days audit records are kept. */
+  AUDIT_RETENTION_DAYS?: string;
+  /** Lifetime of the credential a node gets for its bootstrap token, in seconds. */
+  NODE_CREDENTIAL_TTL_SECONDS?: string;
   COMPACTION_WINDOW_SECONDS?: string;
   /** Service cluster IPs (default 10.96.0.0/12), node ports (default 30000-32767), edge domain: src/services/config.ts. */
   SERVICE_CLUSTER_IP_RANGE?: string;

@@ -1,7 +1,8 @@
 // The Hono application: health, version, discovery, OpenAPI and the resource routes.
 import { Hono } from "hono";
 import { makeStore } from "../wiring";
-import { adminTokens, bearerTokens } from "./auth";
+import { authMiddleware } from "../auth/middleware";
+import { answerTokenRequest, answerVirtual } from "../auth/virtual";
 import type { AppEnv, Ctx } from "./context";
 import { mountDiscovery } from "./routes/discovery";
 import { parseTarget, type Target } from "./paths";
@@ -65,6 +66,8 @@ async function subresource(c: Ctx, t: Target, verb: Verb, q: RequestQuery): Prom
       return bind(c, t);
     case "log:get":
       return log(c, t);
+    case "token:create":
+      return answerTokenRequest(c, t, q);
   }
   return undefined;
 }
@@ -79,6 +82,7 @@ async function resource(c: Ctx, group: string, version: string, segments: string
   if (!verb) return notAllowed();
   const q = parseQuery(new URL(c.req.url).searchParams, { verb, kind: t.kind, patchType: c.req.header("content-type") });
   if (!q.ok) return sendError(c, q.error);
+  if (t.kind.virtual) return answerVirtual(c, t, verb, q.value);
   if (t.subresource) return (await subresource(c, t, verb, q.value)) ?? notAllowed();
   switch (verb) {
     case "get":
@@ -121,7 +125,6 @@ export function createApp(): Hono<AppEnv> {
 
   for (const path of ["/healthz", "/livez", "/readyz"]) app.get(path, (c) => c.text("ok"));
 
-  app.use("*", bearerTokens({ tokens: adminTokens }));
   app.use("*", async (c, next) => {
     c.set("store", makeStore(c.env, (p) => c.executionCtx.waitUntil(p)));
     c.set("now", Date.now);
@@ -129,6 +132,8 @@ export function createApp(): Hono<AppEnv> {
     await ensureBootstrap(c.get("store"), c.env);
     await next();
   });
+  // Authentication, rate limiting, authorization and audit (src/auth), before any route.
+  app.use("*", ...authMiddleware());
 
   app.get("/version", (c) => c.json(VERSION_INFO));
   mountDiscovery(app);

@@ -2,6 +2,8 @@
 import type { Context } from "hono";
 import type { Env } from "../env";
 import type { Store } from "../store/store";
+import type { UserInfo } from "../auth/user";
+import type { Admit } from "./writes";
 
 export interface AppEnv {
   Bindings: Env;
@@ -11,6 +13,10 @@ export interface AppEnv {
     now: () => number;
     /** `Warning` headers to send (unknown fields with fieldValidation=Warn, deprecations). */
     warnings: string[];
+    /** Who is asking (authenticated, or system:anonymous). */
+    user: UserInfo;
+    /** Admission with the requester in mind, handed to every write (src/auth/admission.ts). */
+    admit?: Admit;
   };
 }
 

@@ -21,6 +21,18 @@ const OPERATORS = ["!=", "==", "="] as const;
  * Kubernetes' order (sorted as written). Every failure is 400 BadRequest with Kubernetes' text.
  */
 export function parseFieldSelector(selector: string, kind: KindDef): Result<FieldRequirement[]> {
+  const parsed = parseFieldTerms(selector);
+  if (!parsed.ok) return parsed;
+  // Kubernetes converts the field labels after parsing the whole selector, in the same order.
+  for (const r of parsed.value) {
+    const unsupported = checkField(r.field, kind);
+    if (unsupported) return fail(badRequest(unsupported));
+  }
+  return parsed;
+}
+
+/** The syntax alone, whatever the kind (authorization reads selectors before the kind is known). */
+export function parseFieldTerms(selector: string): Result<FieldRequirement[]> {
   const requirements: FieldRequirement[] = [];
   const terms = splitTerms(selector).sort(compareStrings);
   for (const term of terms) {
@@ -30,11 +42,6 @@ export function parseFieldSelector(selector: string, kind: KindDef): Result<Fiel
     const value = unescapeValue(split.rhs);
     if (!value.ok) return fail(badRequest(value.message));
     requirements.push({ field: split.lhs, operator: split.op, value: value.value });
-  }
-  // Kubernetes converts the field labels after parsing the whole selector, in the same order.
-  for (const r of requirements) {
-    const unsupported = checkField(r.field, kind);
-    if (unsupported) return fail(badRequest(unsupported));
   }
   return ok(requirements);
 }

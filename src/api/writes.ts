@@ -18,8 +18,27 @@ export interface WriteContext {
   dryRun: boolean;
   fieldManager: string;
   subresource?: string;
+  /** Admission that needs the requester (RBAC escalation checks, NodeRestriction): an error refuses the write. */
+  admit?: Admit;
   /** For kinds that hold values exclusively (Services): picks them and claims them with the write. */
   allocator?: Allocator;
+}
+
+/** What admission sees of a write: the object as it would be stored and, on update and delete, the stored one. */
+export interface AdmissionRequest {
+  operation: "CREATE" | "UPDATE" | "DELETE";
+  kind: KindDef;
+  resource: string;
+  subresource?: string;
+  object: KubeObject;
+  old?: KubeObject;
+}
+
+export type Admit = (request: AdmissionRequest) => Promise<ApiError | undefined>;
+
+/** Runs the context's admission, if any: the error that refuses the write, or undefined. */
+function admission(w: WriteContext, operation: AdmissionRequest["operation"], object: KubeObject, old?: KubeObject): Promise<ApiError | undefined> {
+  return w.admit ? w.admit({ operation, kind: w.kind, resource: w.resource, subresource: w.subresource, object, old }) : Promise.resolve(undefined);
 }
 
 function outcomeError(w: WriteContext, name: string, namespace: string | undefined, outcome: Extract<WriteOutcome, { ok: false }>): ApiError {
@@ -82,6 +101,8 @@ export async function writeCreate(w: WriteContext, obj: KubeObject, opts: { mana
   w.kind.defaults?.(obj);
   const valid = validateAssigned(w.kind, w.allocator, obj);
   if (!valid.ok) return valid;
+  const refused = await admission(w, "CREATE", obj);
+  if (refused) return { ok: false, error: refused };
   const final = opts.managedFieldsSet ? obj : managed(w, obj, undefined);
   if (w.allocator) return createClaiming(w, w.allocator, final);
   if (w.dryRun) return { ok: true, value: final };
@@ -143,6 +164,9 @@ export async function writeUpdate(w: WriteContext, old: KubeObject, candidate: K
     const valid = validateAssigned(w.kind, allocator, obj, old);
     if (!valid.ok) return valid;
   }
+  // A deletion's update was admitted as the DELETE it is part of.
+  const refused = opts.deletion ? undefined : await admission(w, "UPDATE", obj, old);
+  if (refused) return { ok: false, error: refused };
   const final = opts.managedFieldsSet ? obj : managed(w, obj, old);
   const atOldRevision = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, resourceVersion: old.metadata.resourceVersion } });
   if (allocator && !isFinished(w, final)) {
@@ -190,6 +214,8 @@ function gracefulSeconds(obj: KubeObject, opts: DeleteOptions): number {
  * agent first. Anything else is removed at once; the garbage collector sees dependents follow.
  */
 export async function writeDelete(w: WriteContext, obj: KubeObject, opts: DeleteOptions): Promise<Result<KubeObject>> {
+  const refused = await admission(w, "DELETE", obj, obj);
+  if (refused) return { ok: false, error: refused };
   const failed = preconditionFailure(obj, opts.preconditions);
   if (failed) return { ok: false, error: conflict(w.kind.plural, w.kind.group, obj.metadata.name ?? "", failed) };
   const finalizers = [...(obj.metadata.finalizers ?? [])];

@@ -1,12 +1,16 @@
 // The kind registry as data: every KindDef the server serves, in the order Kubernetes lists their
 // groups, and O(1) lookups built once. Adding a kind is adding it to its group's list.
 import { appsV1Kinds } from "./apps/v1";
+import { authenticationV1Kinds } from "./authentication/v1";
+import { authorizationV1Kinds } from "./authorization/v1";
 import { autoscalingV2Kinds } from "./autoscaling/v2";
 import { batchV1Kinds } from "./batch/v1";
 import { coordinationV1Kinds } from "./coordination/v1";
 import { coreV1Kinds } from "./core/v1";
 import { discoveryV1Kinds } from "./discovery/v1";
+import { edgeplaneV1Kinds } from "./edgeplane/v1";
 import { eventsV1Kinds } from "./events/v1";
+import { rbacV1Kinds } from "./rbac/v1";
 import type { KindDef } from "./types";
 
 /**
@@ -78,9 +82,19 @@ function byGroupThenVersion(a: KindDef, b: KindDef): number {
 }
 
 /** Every served kind: groups in discovery order, preferred version first; a group's own order within. */
-export const allKinds: readonly KindDef[] = [...coreV1Kinds, ...appsV1Kinds, ...eventsV1Kinds, ...autoscalingV2Kinds, ...batchV1Kinds, ...coordinationV1Kinds, ...discoveryV1Kinds].sort(
-  byGroupThenVersion,
-);
+export const allKinds: readonly KindDef[] = [
+  ...coreV1Kinds,
+  ...appsV1Kinds,
+  ...eventsV1Kinds,
+  ...authenticationV1Kinds,
+  ...authorizationV1Kinds,
+  ...autoscalingV2Kinds,
+  ...batchV1Kinds,
+  ...rbacV1Kinds,
+  ...coordinationV1Kinds,
+  ...discoveryV1Kinds,
+  ...edgeplaneV1Kinds,
+].sort(byGroupThenVersion);
 
 const key = (...parts: string[]) => parts.join("\u0000");
 const byResource = new Map(allKinds.map((k) => [key(k.group, k.version, k.plural), k]));

@@ -116,6 +116,13 @@ export interface KindDef {
   tracksGeneration?: boolean;
   /** Verbs the kind supports; defaults to all. */
   verbs?: string[];
+  /** The metadata.name rule when it is not a DNS-1123 subdomain (RBAC names are path segments: "system:node"). */
+  validateName?(name: string, prefix: boolean): string[];
+  /**
+   * Never stored: a create is answered by a handler and nothing is kept (SelfSubjectAccessReview,
+   * TokenReview...). Such kinds serve only `create`.
+   */
+  virtual?: boolean;
 }
 
 export const ALL_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] as const;

@@ -10,6 +10,7 @@ import { freePort } from "./ports";
 import { waitForReady } from "./ready";
 import { ensureLocalCertificate } from "./tls";
 import { ensureAdminToken } from "./token";
+import { ensureLocalSecrets } from "./secrets";
 import { PROJECT_DIR, applyMigrations, wranglerDevArgs, wranglerEnv } from "./wrangler";
 
 export interface ControlPlaneOptions {
@@ -52,6 +53,8 @@ export async function startControlPlane({ port, stateDir, log }: ControlPlaneOpt
   log(`applying D1 migrations to ${persistDir}`);
   await applyMigrations(persistDir, { env, onLine: wranglerLine });
   const token = await ensureAdminToken(dir);
+  const secrets = await ensureLocalSecrets(dir);
+  const secretVars = { SERVICE_ACCOUNT_KEYS: secrets.serviceAccountKeys, ENCRYPTION_KEYS: secrets.encryptionKeys };
   const tls = await ensureLocalCertificate(dir);
 
   const url = `https://127.0.0.1:${port}`;
@@ -60,7 +63,7 @@ export async function startControlPlane({ port, stateDir, log }: ControlPlaneOpt
   const inspectorPort = await freePort();
   const children = new Children();
   log(`starting wrangler dev on ${url}`);
-  const devArgs = wranglerDevArgs({ port, inspectorPort, persistDir, certPath: tls.certPath, keyPath: tls.keyPath, adminToken: token });
+  const devArgs = wranglerDevArgs({ port, inspectorPort, persistDir, certPath: tls.certPath, keyPath: tls.keyPath, adminToken: token, secretVars });
   const wrangler = children.spawn("wrangler", process.execPath, devArgs, { cwd: PROJECT_DIR, env, onLine: wranglerLine });
 
   try {

@@ -64,6 +64,8 @@ export interface DevServerOptions {
   certPath: string;
   keyPath: string;
   adminToken: string;
+  /** Further Worker secrets (signing and encryption keys), passed as --var like the admin token. */
+  secretVars?: Record<string, string>;
 }
 
 /** The arguments of `node <wrangler> dev ...` for a local control plane. */
@@ -81,5 +83,6 @@ export function wranglerDevArgs(o: DevServerOptions): string[] {
     "--test-scheduled",
     "--show-interactive-dev-session=false",
     "--var", `ADMIN_TOKENS:${o.adminToken}`,
+    ...Object.entries(o.secretVars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
   ];
 }

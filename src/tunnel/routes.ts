@@ -1,9 +1,9 @@
 // The Worker's routes into node tunnels, checked before the resource routes (worker.ts):
-//   GET /apis/edgeplane.dev/v1/nodes/{name}/tunnel  the agent's WebSocket (same bearer token as the API for now)
+//   GET /apis/edgeplane.dev/v1/nodes/{name}/tunnel  the agent's WebSocket (its node credential)
 //   *   /api/v1/nodes/{name}/proxy/{path}            the agent's own API, as kube-apiserver proxies the kubelet's
 //                                                    (kubectl get --raw /api/v1/nodes/N/proxy/stats/summary)
 import { Hono } from "hono";
-import { adminTokens, bearerTokens } from "../api/auth";
+import { authMiddleware } from "../auth/middleware";
 import type { AppEnv } from "../api/context";
 import { toStatus, type ApiError } from "../api/status";
 import { connectNode, relayToNode } from "./relay";
@@ -22,7 +22,8 @@ function fail(err: ApiError): Response {
 
 export function createTunnelApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use("*", bearerTokens({ tokens: adminTokens }));
+  // The agent authenticates as its node (system:node:<name>); the Node authorizer lets it open only its own tunnel.
+  app.use("*", ...authMiddleware());
   app.all("*", (c) => {
     const url = new URL(c.req.url);
     const tunnel = TUNNEL_PATH.exec(url.pathname);

@@ -17,12 +17,13 @@ const deployment = (name: string, extra: Record<string, unknown> = {}) => ({
 });
 
 describe("access", () => {
-  it("requires the bearer token", async () => {
+  it("forbids anonymous requests beyond discovery and refuses unknown tokens", async () => {
     const res = await exports.default.fetch(new Request("http://edgeplane.test/api/v1/namespaces"));
-    expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ kind: "Status", reason: "Unauthorized", code: 401 });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ kind: "Status", reason: "Forbidden", code: 403, message: 'namespaces is forbidden: User "system:anonymous" cannot list resource "namespaces" in API group "" at the cluster scope' });
     const bad = await exports.default.fetch(new Request("http://edgeplane.test/api/v1/namespaces", { headers: { authorization: "Bearer nope" } }));
     expect(bad.status).toBe(401);
+    expect(await bad.json()).toMatchObject({ kind: "Status", reason: "Unauthorized", code: 401 });
   });
 
   it("serves health without a token and version with one", async () => {

@@ -21,6 +21,7 @@ export function writeContext(c: Ctx, t: Target, opts: WriteOptions): WriteContex
     dryRun: opts.dryRun,
     fieldManager: opts.fieldManager,
     subresource: t.subresource,
+    admit: c.get("admit"),
     allocator: allocatorFor(t.resource, c.env),
   };
 }

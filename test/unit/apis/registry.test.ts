@@ -40,7 +40,19 @@ describe("kind registry", () => {
   });
 
   it("lists group versions in Kubernetes' discovery order", () => {
-    expect(groupVersions()).toEqual(["v1", "apps/v1", "events.k8s.io/v1", "autoscaling/v2", "batch/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1"]);
+    expect(groupVersions()).toEqual([
+      "v1",
+      "apps/v1",
+      "events.k8s.io/v1",
+      "authentication.k8s.io/v1",
+      "authorization.k8s.io/v1",
+      "autoscaling/v2",
+      "batch/v1",
+      "rbac.authorization.k8s.io/v1",
+      "coordination.k8s.io/v1",
+      "discovery.k8s.io/v1",
+      "edgeplane.dev/v1",
+    ]);
     expect(allKinds[0].group).toBe("");
     expect(preferredVersion("autoscaling")).toBe("v2");
     expect(versionsOf("apps")).toEqual(["v1"]);

@@ -26,6 +26,8 @@ export const serviceAccountKind: KindDef = {
   categories: [],
   namespaced: true,
   schema: serviceAccountSchema,
+  // TokenRequest: `kubectl create token` (answered by src/auth, never stored).
+  subresources: ["token"],
   columns: [
     {
       name: "Secrets",
