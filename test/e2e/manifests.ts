@@ -38,5 +38,7 @@ export function deployment(name: string, { image, replicas = 1 }: { image: strin
 
 /** `kubectl create -f -` of the given manifests (one YAML stream); fails the test if kubectl does. */
 export async function create(cluster: Cluster, ...manifests: Manifest[]): Promise<void> {
-  await cluster.kubectlOk(["create", "-f", "-"], { input: manifests.map((m) => stringify(m)).join("---\n") });
+  // Strings double-quoted: kubectl reads YAML 1.1, where a bare y, n, on or off is a boolean.
+  const yaml = manifests.map((m) => stringify(m, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
+  await cluster.kubectlOk(["create", "-f", "-"], { input: yaml.join("---\n") });
 }
