@@ -8,7 +8,8 @@ import type { Store } from "../store/store";
 import type { Settings } from "../settings";
 import { decideDeletingOwner, decideOrphans, decideTerminatingNamespace, type Dependent } from "./garbagecollector";
 import type { ReconcileTarget } from "./targets";
-import type { Decision } from "./types";
+import type { Action, Decision } from "./types";
+import { releaseTrackedPods } from "./job/release";
 import { executeDecision, type PassResult } from "./run";
 
 export interface ControllerContext {
@@ -49,11 +50,18 @@ async function ownerAlive(client: Client, ref: OwnerReference, d: Dependent): Pr
   return owner?.metadata.uid === ref.uid;
 }
 
+/** Finalizers a gone or deleting owner's controller held on its dependents go before the collector acts on them. */
+function withReleased(released: Action[], decision: Decision): Decision {
+  return released.length ? { ...decision, actions: [...released, ...decision.actions] } : decision;
+}
+
 async function finalize(client: Client, resource: string, obj: KubeObject): Promise<Decision> {
   if (obj.kind === "Namespace" && resource === "namespaces") {
     return decideTerminatingNamespace(obj, await client.store.inNamespace(obj.metadata.name ?? "", NAMESPACE_BITE));
   }
-  return decideDeletingOwner(resource, obj, await client.store.owned(obj.metadata.uid ?? ""));
+  const uid = obj.metadata.uid ?? "";
+  const dependents = await client.store.owned(uid);
+  return withReleased(releaseTrackedPods(uid, dependents), decideDeletingOwner(resource, obj, dependents));
 }
 
 async function collectOrphans(client: Client, uid: string): Promise<Decision> {
@@ -64,7 +72,7 @@ async function collectOrphans(client: Client, uid: string): Promise<Decision> {
       if (ref.uid !== uid && !alive.has(ref.uid)) alive.set(ref.uid, await ownerAlive(client, ref, d));
     }
   }
-  return decideOrphans(uid, dependents, (ref) => alive.get(ref.uid) ?? false);
+  return withReleased(releaseTrackedPods(uid, dependents), decideOrphans(uid, dependents, (ref) => alive.get(ref.uid) ?? false));
 }
 
 export async function reconcileOnce(pass: PassContext, target: ReconcileTarget, controllers: ReadonlyMap<string, RegisteredController>): Promise<PassResult> {
