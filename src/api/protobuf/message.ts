@@ -56,7 +56,7 @@ function readSlots(r: WireReader, def: MessageDef, at: At): Map<number, Slot> {
     if (f.map) {
       const slot = slotOf(slots, f.number, () => ({ kind: "map", entries: {} }));
       const [key, value] = mapEntry(read, f);
-      if (slot.kind === "map") slot.entries[key] = value;
+      if (slot.kind === "map") setOwn(slot.entries, key, value);
     } else if (f.repeated) {
       const slot = slotOf(slots, f.number, () => ({ kind: "list", values: [] }));
       if (slot.kind === "list") slot.values.push(...repeatedValues(read, f));
@@ -79,6 +79,11 @@ interface Read {
   at: At;
   /** Where the tag started, for error messages. */
   offset: number;
+}
+
+/** Map keys come from the client: "__proto__" (a valid ConfigMap key) must stay a plain key. */
+function setOwn(entries: Record<string, Json>, key: string, value: Json): void {
+  Object.defineProperty(entries, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function slotOf(slots: Map<number, Slot>, n: number, make: () => Slot): Slot {

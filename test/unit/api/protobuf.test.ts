@@ -205,6 +205,12 @@ describe("fields", () => {
     expect(decoded(envelope("v1", "Secret", secret))).toEqual({ apiVersion: "v1", kind: "Secret", metadata: { name: "s" }, data: { bin: "AAH/", none: "" }, type: "Opaque" });
   });
 
+  it("keeps a __proto__ map key as data", () => {
+    const cm = decoded(envelope("v1", "ConfigMap", w().message(1, meta("c")).message(2, w().string(1, "__proto__").string(2, "x"))));
+    expect(Object.getPrototypeOf(cm.data)).toBe(Object.prototype);
+    expect(JSON.stringify(cm.data)).toBe('{"__proto__":"x"}');
+  });
+
   it("merges a message field sent twice, as protobuf does", () => {
     const cm = w().message(1, w().string(1, "c")).message(1, w().message(11, w().string(1, "app").string(2, "web")));
     expect(decoded(envelope("v1", "ConfigMap", cm)).metadata).toEqual({ name: "c", labels: { app: "web" } });
