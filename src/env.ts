@@ -3,6 +3,7 @@ import type { WatchHub } from "./store/watchhub";
 import type { Reconciler } from "./controllers/reconciler";
 import type { Scheduler } from "./scheduler/scheduler";
 import type { NodeTunnel } from "./tunnel/nodetunnel";
+import type { ServiceIndex } from "./controllers/endpointslice/serviceindex";
 
 export interface Env {
   DB: D1Database;
@@ -11,6 +12,8 @@ export interface Env {
   SCHEDULER: DurableObjectNamespace<Scheduler>;
   /** One per node: the agent's WebSocket, through which the Worker reaches the agent (logs, proxy). */
   NODE_TUNNEL: DurableObjectNamespace<NodeTunnel>;
+  /** One for the cluster: wakes the Services a pod change concerns (controllers/endpointslice). */
+  SERVICE_INDEX: DurableObjectNamespace<ServiceIndex>;
   /** Comma-separated admin bearer tokens (a Worker secret in production). */
   ADMIN_TOKENS: string;
   /** Comma-separated ECDSA P-256 private keys (PKCS#8) signing service account tokens; the first signs (a Worker secret). */

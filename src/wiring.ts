@@ -16,6 +16,11 @@ function concernsScheduler(commit: Commit): boolean {
   return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
 }
 
+/** Pods and Services: the ServiceIndex routes pod changes to the Services that select them. */
+function concernsServices(commit: Commit): boolean {
+  return commit.resource === "pods" || commit.resource === "services";
+}
+
 function trigger(env: Env, target: ReconcileTarget): Promise<void> {
   return env.RECONCILER.get(env.RECONCILER.idFromName(targetName(target))).trigger(target);
 }
@@ -51,6 +56,7 @@ export function makeStore(env: Env, waitUntil: (p: Promise<unknown>) => void, no
       }
       for (const target of reconcileTargets(commit, (r) => CONTROLLERS.has(r))) waitUntil(trigger(env, target));
       if (concernsDaemonSets(commit)) waitUntil(wakeDaemonSets(env, store, commit));
+      if (concernsServices(commit)) waitUntil(env.SERVICE_INDEX.get(env.SERVICE_INDEX.idFromName("services")).wake());
     },
   });
   return store;

@@ -9,6 +9,7 @@ export { WatchHub } from "./store/watchhub";
 export { Reconciler } from "./controllers/reconciler";
 export { Scheduler } from "./scheduler/scheduler";
 export { NodeTunnel } from "./tunnel/nodetunnel";
+export { ServiceIndex } from "./controllers/endpointslice/serviceindex";
 
 const app = createApp();
 // Node tunnels (the agents' WebSockets and nodes/{name}/proxy) need no store access per request.

@@ -7,6 +7,7 @@ import { reconcileDeployment } from "./deployment/controller";
 import { reconcileJob } from "./job/controller";
 import { reconcileReplicaSet } from "./replicaset/controller";
 import { reconcileNode } from "./nodelifecycle/controller";
+import { reconcileService } from "./endpointslice/controller";
 
 /** Each controller acts under its own name, the one Kubernetes' controller-manager gives it (Events' "From"). */
 export const CONTROLLERS: ReadonlyMap<string, RegisteredController> = new Map<string, RegisteredController>([
@@ -16,4 +17,5 @@ export const CONTROLLERS: ReadonlyMap<string, RegisteredController> = new Map<st
   ["batch/cronjobs", { name: "cronjob-controller", reconcile: reconcileCronJob }],
   ["batch/jobs", { name: "job-controller", reconcile: reconcileJob }],
   ["nodes", { name: "node-controller", reconcile: reconcileNode }],
+  ["services", { name: "endpointslice-controller", reconcile: reconcileService }],
 ]);

@@ -21,13 +21,18 @@ export const DEFAULT_CLUSTER_IP_RANGE = "10.96.0.0/12";
 export const DEFAULT_NODE_PORT_RANGE = "30000-32767";
 export const DEFAULT_CLUSTER_DOMAIN = "edgeplane.local";
 
+/** CLUSTER_DOMAIN, lower case, without leading or trailing dots. */
+export function clusterDomain(vars: ServiceVars): string {
+  return (vars.CLUSTER_DOMAIN || DEFAULT_CLUSTER_DOMAIN).toLowerCase().replace(/^\.+|\.+$/g, "");
+}
+
 let cached: { key: string; config: ServiceConfig } | undefined;
 
 /** The configuration, or an Error naming the bad setting (a misconfigured Worker should say so, not guess). */
 export function serviceConfig(vars: ServiceVars): ServiceConfig {
   const ipText = vars.SERVICE_CLUSTER_IP_RANGE || DEFAULT_CLUSTER_IP_RANGE;
   const portText = vars.SERVICE_NODE_PORT_RANGE || DEFAULT_NODE_PORT_RANGE;
-  const domain = (vars.CLUSTER_DOMAIN || DEFAULT_CLUSTER_DOMAIN).toLowerCase().replace(/^\.+|\.+$/g, "");
+  const domain = clusterDomain(vars);
   const key = `${ipText}|${portText}|${domain}`;
   if (cached?.key === key) return cached.config;
   const clusterIPs = parseCidr(ipText);
