@@ -19,8 +19,11 @@ export interface HttpResponse {
 }
 
 export function request(url: string, { method = "GET", headers = {}, body, ca, timeoutMs = 30_000 }: RequestOptions): Promise<HttpResponse> {
+  // An explicit length: Node frames neither a DELETE's nor a GET's body by itself, and the body
+  // would not reach the server.
+  const framed = body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) };
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { method, headers, ca, timeout: timeoutMs }, (res) => {
+    const req = httpsRequest(url, { method, headers: framed, ca, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("error", reject);
