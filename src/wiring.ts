@@ -1,6 +1,7 @@
 // How a commit reaches the rest of the control plane: the resource's watch hub and the
 // reconcilers of the objects it concerns are told after the write, off the request's path.
 import type { Env } from "./env";
+import { secretsCodec } from "./auth/encryption/codec";
 import { Store, type Commit } from "./store/store";
 import { CONTROLLERS } from "./controllers/registry";
 import { concernsDaemonSets, daemonSetTargets, reconcileTargets, targetName, type ReconcileTarget } from "./controllers/targets";
@@ -47,6 +48,7 @@ async function wakeDaemonSets(env: Env, store: Store, commit: Commit): Promise<v
 export function makeStore(env: Env, waitUntil: (p: Promise<unknown>) => void, now: () => number = Date.now): Store {
   const store: Store = new Store(env.DB, {
     now,
+    codec: secretsCodec(env),
     onCommit: (commit) => {
       const hub = env.WATCH_HUB.get(env.WATCH_HUB.idFromName(commit.resource));
       waitUntil(hub.notify(commit.rv));

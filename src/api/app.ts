@@ -1,6 +1,7 @@
 // The Hono application: health, version, discovery, OpenAPI and the resource routes.
 import { Hono } from "hono";
 import { makeStore } from "../wiring";
+import { mountAdmin } from "../auth/admin";
 import { authMiddleware } from "../auth/middleware";
 import { answerTokenRequest, answerVirtual } from "../auth/virtual";
 import type { AppEnv, Ctx } from "./context";
@@ -136,6 +137,7 @@ export function createApp(): Hono<AppEnv> {
   app.use("*", ...authMiddleware());
 
   app.get("/version", (c) => c.json(VERSION_INFO));
+  mountAdmin(app);
   mountDiscovery(app);
 
   app.all("/api/v1/*", (c) => resource(c, "", "v1", segmentsAfter(c.req.path, "/api/v1")));

@@ -41,11 +41,22 @@ export interface Commit {
   object: KubeObject;
 }
 
+/** Seals the stored form of objects of sensitive resources and opens it again (src/auth/encryption). */
+export interface ObjectCodec {
+  seal(key: ObjectKey, json: string): Promise<string>;
+  open(key: ObjectKey, data: string): Promise<string>;
+}
+
 export interface StoreOptions {
   /** Called after every commit with what was written. */
   onCommit?: (commit: Commit) => void;
   now?: () => number;
+  /** Without one, this store cannot write or read the sealed resources. */
+  codec?: ObjectCodec;
 }
+
+/** Resources whose rows (objects and changelog) are sealed: nothing of a Secret is kept in plaintext. */
+const SEALED_RESOURCES: ReadonlySet<string> = new Set(["secrets"]);
 
 /** Encode an object for storage: resourceVersion lives in the `rv` column, not in the JSON. */
 function encode(obj: KubeObject): string {
@@ -63,12 +74,13 @@ function rowObject(row: ObjectRow): KubeObject {
   return decode(row.data, row.rv);
 }
 
-function indexed(resource: string, obj: KubeObject): q.Indexed {
+/** `data` is the stored form of the object: its JSON, sealed for sealed resources (Store.encode). */
+function indexed(resource: string, obj: KubeObject, data: string): q.Indexed {
   const spec = obj.spec as { nodeName?: string } | undefined;
   return {
     nodeName: resource === "pods" ? spec?.nodeName || null : null,
     controllerUid: obj.metadata.ownerReferences?.find((r) => r.controller)?.uid ?? null,
-    data: encode(obj),
+    data,
   };
 }
 
@@ -106,9 +118,11 @@ export class Store {
   private readonly d1: D1Database;
   private readonly onCommit: (commit: Commit) => void;
   private readonly now: () => number;
+  private readonly codec?: ObjectCodec;
 
   constructor(d1: D1Database, options: StoreOptions = {}) {
     this.d1 = d1;
+    this.codec = options.codec;
     this.onCommit = options.onCommit ?? (() => {});
     this.now = options.now ?? Date.now;
   }
@@ -119,7 +133,28 @@ export class Store {
 
   private async rows<T>(statement: SQL): Promise<T[]> {
     const [rows] = await this.batch([statement]);
+    await this.unseal(rows);
     return rows as T[];
+  }
+
+  private codecFor(resource: string): ObjectCodec {
+    if (!this.codec) throw new Error(`${resource} are stored encrypted and this store has no keys (ENCRYPTION_KEYS)`);
+    return this.codec;
+  }
+
+  /** The stored form of an object. */
+  private async encode(resource: string, obj: KubeObject): Promise<string> {
+    const json = encode(obj);
+    return SEALED_RESOURCES.has(resource) ? this.codecFor(resource).seal(keyOf(resource, obj), json) : json;
+  }
+
+  /** Opens the sealed rows among `rows` in place (object and changelog rows), so decoding reads JSON. */
+  private async unseal(rows: Record<string, unknown>[]): Promise<void> {
+    for (const row of rows) {
+      const { resource, namespace, name, data } = row;
+      if (typeof resource !== "string" || typeof data !== "string" || !SEALED_RESOURCES.has(resource)) continue;
+      row.data = await this.codecFor(resource).open({ resource, namespace: String(namespace), name: String(name) }, data);
+    }
   }
 
   async get(key: ObjectKey): Promise<KubeObject | undefined> {
@@ -134,7 +169,7 @@ export class Store {
   async create(resource: string, obj: KubeObject, claims?: readonly Allocation[]): Promise<WriteOutcome> {
     const key = keyOf(resource, obj);
     const guard = key.namespace ? q.both(q.objectAbsent(key), q.namespaceActive(key.namespace)) : q.objectAbsent(key);
-    const row = indexed(resource, obj);
+    const row = indexed(resource, obj, await this.encode(resource, obj));
     const claiming = claims ? claimStatements(key, claims, guard) : undefined;
     const when = claiming ? q.both(guard, claiming.held) : guard;
     const results = await this.batch([
@@ -157,7 +192,7 @@ export class Store {
    */
   async update(resource: string, obj: KubeObject, expectedRv: number, prev: SelectorProjection, claims?: readonly Allocation[]): Promise<WriteOutcome> {
     const key = keyOf(resource, obj);
-    const row = indexed(resource, obj);
+    const row = indexed(resource, obj, await this.encode(resource, obj));
     const guard = q.objectAtRevision(key, expectedRv);
     const claiming = claims ? claimStatements(key, claims, guard) : undefined;
     const results = await this.batch([
@@ -183,9 +218,10 @@ export class Store {
     const applied: boolean[] = [];
     for (let start = 0; start < items.length; start += BATCH_ITEMS) {
       const chunk = items.slice(start, start + BATCH_ITEMS);
-      const statements = chunk.flatMap(({ resource, obj, expectedRv, prev }) => {
+      const encoded = await Promise.all(chunk.map(({ resource, obj }) => this.encode(resource, obj)));
+      const statements = chunk.flatMap(({ resource, obj, expectedRv, prev }, i) => {
         const key = keyOf(resource, obj);
-        const row = indexed(resource, obj);
+        const row = indexed(resource, obj, encoded[i]);
         return [
           q.appendChange(key, { type: "MODIFIED", data: row.data, prev: JSON.stringify(prev), now: this.now() }, q.objectAtRevision(key, expectedRv)),
           q.updateObject(key, expectedRv, row),
@@ -205,7 +241,7 @@ export class Store {
   async delete(resource: string, last: KubeObject, expectedRv: number): Promise<WriteOutcome> {
     const key = keyOf(resource, last);
     const [change] = await this.batch([
-      q.appendChange(key, { type: "DELETED", data: encode(last), prev: null, now: this.now() }, q.objectAtRevision(key, expectedRv)),
+      q.appendChange(key, { type: "DELETED", data: await this.encode(resource, last), prev: null, now: this.now() }, q.objectAtRevision(key, expectedRv)),
       q.deleteObject(key, expectedRv),
       q.dropOwners(key),
       q.releaseAll(key),
@@ -241,6 +277,7 @@ export class Store {
   /** One page of objects in (namespace, name) order, read in one batch with the revision it reflects. */
   async list(query: q.ListQuery): Promise<ListPage> {
     const [found, rev] = await this.batch([q.selectObjects({ ...query, limit: query.limit + 1 }), q.selectRevision()]);
+    await this.unseal(found);
     const rows = found as unknown as ObjectRow[];
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
@@ -266,6 +303,7 @@ export class Store {
   /** Changes to one resource after `afterRv`, oldest first, with the revisions' consistency point. */
   async changes(resource: string, afterRv: number, limit: number): Promise<{ changes: Change[]; rv: number; compacted: number }> {
     const [found, rev, compacted] = await this.batch([q.selectChanges(resource, afterRv, limit), q.selectRevision(), q.selectCompacted()]);
+    await this.unseal(found);
     const rows = found as unknown as ChangeRow[];
     const changes = rows.map((r) => ({
       rv: r.id,

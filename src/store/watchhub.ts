@@ -4,6 +4,7 @@
 // watchers sets no timers and reads nothing.
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { secretsCodec } from "../auth/encryption/codec";
 import { Store, type Change } from "./store";
 import { encodeEvent, eventFor, type WatchEvent } from "./watch";
 import { watchView, type WatchSpec, type WatchView } from "../api/watchview";
@@ -40,7 +41,8 @@ export class WatchHub extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.store = new Store(env.DB);
+    // Watches of Secrets read sealed changelog rows.
+    this.store = new Store(env.DB, { codec: secretsCodec(env) });
   }
 
   /** A commit of revision `rv` touched this hub's resource. */
