@@ -8,7 +8,7 @@ import type { Pod } from "../apis/core/v1/pod";
 import { AGENT_USAGE, parseAgentArgs, type AgentArgs } from "./args";
 import { systemClock } from "./clock";
 import { KubeClient, isApiError } from "./kube/client";
-import { Informer, httpListWatch } from "./kube/informer";
+import { Informer, abortableSleep, httpListWatch } from "./kube/informer";
 import { loadKubeconfig } from "./kube/kubeconfig";
 import { PODS } from "./kube/resources";
 import { errorText, stderrLogger, type Logger } from "./log";
@@ -54,6 +54,8 @@ async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise
 
 export async function runAgent(options: AgentOptions): Promise<Agent> {
   const log = options.log ?? stderrLogger();
+  const abort = new AbortController();
+  const signal = abort.signal;
   const clock = systemClock;
   const stateDir = resolve(options.stateDir);
   await mkdir(stateDir, { recursive: true });
@@ -66,17 +68,26 @@ export async function runAgent(options: AgentOptions): Promise<Agent> {
   const pods = new Map<string, Pod>();
   const runtime = await createRuntime(options, { stateDir, hostIP, podByUid: (uid) => pods.get(uid) });
   const runtimeVersion = await runtime.version();
-  const abort = new AbortController();
-  const signal = abort.signal;
   const machine = async (): Promise<MachineFacts> => (simulated ? simulatedMachine() : readMachine(stateDir));
 
   const registrations = nodeNames.map((name) => new NodeRegistration({ client, name, internalIP: hostIP, runtimeVersion, clock, labels: options.labels }));
-  const facts = await machine();
-  await inBatches(registrations, REGISTER_CONCURRENCY, (r) => r.register(facts));
-  log("info", `registered ${many ? `${nodeNames.length} nodes (${nodeNames[0]} .. ${nodeNames[nodeNames.length - 1]})` : `node ${options.name}`} with runtime ${runtimeVersion}`);
-
+  // Leases start with the first registered node, so a long registration of many nodes does not
+  // leave the early ones without a heartbeat.
   const leases = new LeaseRenewer({ client, clock, log, intervalMs: options.leaseIntervalMs, concurrency: many ? 16 : 1 });
-  void leases.run(() => registrations.map((r) => ({ name: r.name, uid: r.uid })), signal);
+  void leases.run(() => registrations.filter((r) => r.uid).map((r) => ({ name: r.name, uid: r.uid })), signal);
+  const facts = await machine();
+  // A node that fails to register (a busy or restarting control plane) is tried again, not fatal.
+  await inBatches(registrations, REGISTER_CONCURRENCY, async (r) => {
+    for (let wait = 1000; !signal.aborted; wait = Math.min(wait * 2, 30_000)) {
+      try {
+        return await r.register(facts);
+      } catch (err) {
+        log("warn", `registering node ${r.name}: ${errorText(err)}; retrying in ${wait / 1000}s`);
+        await abortableSleep(wait, signal);
+      }
+    }
+  });
+  log("info", `registered ${many ? `${nodeNames.length} nodes (${nodeNames[0]} .. ${nodeNames[nodeNames.length - 1]})` : `node ${options.name}`} with runtime ${runtimeVersion}`);
 
   const objects = new ObjectCache(client, log);
   await objects.start(signal);

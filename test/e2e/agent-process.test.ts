@@ -139,6 +139,46 @@ describe("agent with the process runtime", () => {
     expect(await cluster.kubectlOk(["logs", "ok"])).toBe("done\n");
   });
 
+  it("restarts a container whose liveness probe fails (exec in the container)", async () => {
+    await createPod({
+      metadata: { name: "unhealthy" },
+      spec: {
+        nodeName: NODE,
+        containers: [
+          {
+            name: "app",
+            image: "busybox",
+            command: ["sh", "-c", "touch $MARK; sleep 3; rm $MARK; sleep 1000"],
+            env: [
+              { name: "POD_UID", valueFrom: { fieldRef: { fieldPath: "metadata.uid" } } },
+              { name: "MARK", value: "/tmp/edgeplane-e2e-healthy-$(POD_UID)" },
+            ],
+            livenessProbe: { exec: { command: ["sh", "-c", "test -f $MARK"] }, periodSeconds: 1, failureThreshold: 2 },
+          },
+        ],
+      },
+    });
+    const restarted = await podUntil("unhealthy", "restarted", (p) => (status(p, "app")?.restartCount ?? 0) >= 1);
+    expect(status(restarted, "app")?.lastState?.terminated).toMatchObject({ reason: "Error" });
+    const events = await cluster.kubectlOk(["get", "events", "--field-selector", "involvedObject.name=unhealthy", "-o", "jsonpath={range .items[*]}{.reason}: {.message}{\"\\n\"}{end}"]);
+    expect(events).toMatch(/Unhealthy: Liveness probe failed/);
+    expect(events).toMatch(/Killing: Container app failed liveness probe, will be restarted/);
+    await cluster.kubectlOk(["delete", "pod", "unhealthy", "--grace-period", "1"]);
+  });
+
+  it.runIf(process.getuid?.() === 0)("enforces a memory limit: a container over it is OOMKilled", async () => {
+    await createPod({
+      metadata: { name: "hog" },
+      spec: {
+        nodeName: NODE,
+        restartPolicy: "Never",
+        containers: [{ name: "app", image: "python", command: ["python3", "-c", "import time; x = bytearray(200 * 1024 * 1024); time.sleep(30)"], resources: { limits: { memory: "50Mi", cpu: "500m" } } }],
+      },
+    });
+    const pod = await podUntil("hog", "Failed", (p) => p.status?.phase === "Failed");
+    expect(status(pod, "app")?.state?.terminated).toMatchObject({ exitCode: 137, reason: "OOMKilled" });
+  });
+
   it("runs init containers in order before the containers", async () => {
     await createPod({
       metadata: { name: "inits" },

@@ -86,7 +86,8 @@ export class LeaseRenewer {
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, all.length) }, worker));
-      await abortableSleep(Math.max(0, started + intervalMs - Date.now()), signal);
+      // With nothing to renew yet (nodes still registering), look again soon.
+      await abortableSleep(all.length ? Math.max(0, started + intervalMs - Date.now()) : Math.min(intervalMs, 1000), signal);
     }
   }
 }

@@ -51,8 +51,9 @@ export class NodeRegistration {
       if (Object.keys(missing).length) node = await mergePatch<Node>(client, NODES, { name }, { metadata: { labels: missing } });
     }
     this.uid = node.metadata.uid ?? "";
-    this.posted = node.status;
-    await this.report(facts, { ready: true }, true);
+    // Where the API keeps a created Node's status (as Kubernetes does), there is nothing more to send.
+    this.posted = node.status && Object.keys(node.status).length ? node.status : undefined;
+    await this.report(facts, { ready: true });
   }
 
   private status(facts: MachineFacts, ready: { ready: boolean; message?: string }): NonNullable<Node["status"]> {

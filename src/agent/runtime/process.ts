@@ -14,13 +14,16 @@
 //   same port; two pods cannot listen on one port);
 // - the working directory it asks for (created under the pod root if it does not exist), or
 //   the pod root.
-// Limits are not enforced (no cgroups); usage is read from /proc for the process group.
+// - its limits, where the agent may create cgroups (cgroups.ts): memory and CPU quota; an
+//   out-of-memory kill is reported as OOMKilled. Usage comes from the cgroup, else from /proc
+//   for the process group.
 // A process that leaves its process group (setsid daemons) escapes stop and usage.
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { lstat, mkdir, open, readFile, readdir, rm, symlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
+import { Cgroups } from "./cgroups";
 import { LogIndexer, readLog } from "./logfile";
 import { mountScript, normalize, rewritePaths, shq, type PlannedMount } from "./mountplan";
 import { ProcessFiles, processStartTime, stillRunning, type ContainerRecord, type SandboxRecord } from "./processfiles";
@@ -72,6 +75,7 @@ export class ProcessRuntime implements Runtime {
   private readonly children = new Map<string, { child: ChildProcess; exited: Promise<void> }>();
   private readonly indexers = new Map<string, LogIndexer>();
   private isolated?: Promise<boolean>;
+  private cgroups?: Promise<Cgroups | undefined>;
 
   constructor(private readonly options: ProcessRuntimeOptions) {
     this.files = new ProcessFiles(join(options.stateDir, "process"));
@@ -144,8 +148,10 @@ export class ProcessRuntime implements Runtime {
     if (!isolated) env.EDGEPLANE_POD_ROOT = box.root;
     const cwd = await this.workingDir(spec.workingDir, box.root, isolated, rewrite);
 
+    const groups = await this.groups();
+    const joinGroup = groups ? [`${await groups.create(id, spec.limits)} || exit 126`] : [];
     const prelude = isolated ? await this.mountPrelude(mounts, join(dir, "overlay")) : [];
-    const script = [...prelude, `cd ${shq(cwd)} || exit 126`, SHIM].join("\n");
+    const script = [...joinGroup, ...prelude, `cd ${shq(cwd)} || exit 126`, SHIM].join("\n");
     const command = isolated ? ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", script] : ["sh", "-c", script];
     const log = await open(this.files.logPath(id), "a");
     let child: ChildProcess;
@@ -165,11 +171,16 @@ export class ProcessRuntime implements Runtime {
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     this.children.set(id, { child, exited });
     const now = new Date().toISOString();
-    const record: ContainerRecord = { id, sandboxId: sandbox.id, labels: spec.labels, image: spec.image, argv, env, cwd, isolated, createdAt: now, startedAt: now, pid, pidStart: (await processStartTime(pid)) ?? "" };
+    const record: ContainerRecord = { id, sandboxId: sandbox.id, labels: spec.labels, image: spec.image, argv, env, cwd, isolated, cgroup: groups !== undefined, createdAt: now, startedAt: now, pid, pidStart: (await processStartTime(pid)) ?? "" };
     await this.files.writeJson(join(dir, "record.json"), record);
     await this.startIndexer(id);
     void exited.then(() => this.indexers.get(id)?.check());
     return { id, sandboxId: sandbox.id, labels: spec.labels, state: await this.stateOf(record), imageID: spec.image };
+  }
+
+  private groups(): Promise<Cgroups | undefined> {
+    this.cgroups ??= process.getuid?.() === 0 ? Cgroups.detect() : Promise.resolve(undefined);
+    return this.cgroups;
   }
 
   private async workingDir(workingDir: string | undefined, root: string, isolated: boolean, rewrite: (s: string) => string): Promise<string> {
@@ -220,12 +231,19 @@ export class ProcessRuntime implements Runtime {
 
   private async stateOf(record: ContainerRecord): Promise<ContainerState> {
     const exit = await this.files.exit(record.id);
-    if (exit) return exitedState(exit.code, record.startedAt, exit.at);
+    if (exit) return exitedState(exit.code, record.startedAt, exit.at, await this.oomKilled(record, exit.code));
     if (await stillRunning(record.pid, record.pidStart)) return { state: "running", startedAt: record.startedAt, pid: record.pid };
     // Gone without recording its code: killed with its shim (SIGKILL), or the machine restarted.
     await this.files.writeExit(record.id, 137);
     const recorded = await this.files.exit(record.id);
-    return exitedState(recorded?.code ?? 137, record.startedAt, recorded?.at ?? Date.now());
+    const code = recorded?.code ?? 137;
+    return exitedState(code, record.startedAt, recorded?.at ?? Date.now(), await this.oomKilled(record, code));
+  }
+
+  /** A SIGKILL (137) from the kernel's OOM killer in the container's cgroup. */
+  private async oomKilled(record: ContainerRecord, code: number): Promise<boolean> {
+    if (code !== 137 || !record.cgroup) return false;
+    return ((await (await this.groups())?.usage(record.id))?.oomKills ?? 0) > 0;
   }
 
   async stopContainer(id: string, graceSeconds: number): Promise<void> {
@@ -245,6 +263,8 @@ export class ProcessRuntime implements Runtime {
     this.indexers.get(id)?.stop();
     this.indexers.delete(id);
     this.children.delete(id);
+    const record = await this.files.container(id);
+    if (record?.cgroup) await (await this.groups())?.remove(id);
     await rm(this.files.containerDir(id), { recursive: true, force: true });
   }
 
@@ -305,7 +325,8 @@ export class ProcessRuntime implements Runtime {
   async usage(id: string): Promise<Usage | undefined> {
     const record = await this.files.container(id);
     if (!record || !(await stillRunning(record.pid, record.pidStart))) return undefined;
-    return groupUsage(record.pid);
+    const fromGroup = record.cgroup ? await (await this.groups())?.usage(id) : undefined;
+    return fromGroup ? { cpuNanos: fromGroup.cpuNanos, memoryBytes: fromGroup.memoryBytes } : groupUsage(record.pid);
   }
 
   async close(): Promise<void> {
@@ -314,8 +335,9 @@ export class ProcessRuntime implements Runtime {
   }
 }
 
-function exitedState(code: number, startedAt: string, at: number): ContainerState {
-  return { state: "exited", exitCode: code, reason: code === 0 ? "Completed" : "Error", startedAt, finishedAt: new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z") };
+function exitedState(code: number, startedAt: string, at: number, oomKilled = false): ContainerState {
+  const reason = oomKilled ? "OOMKilled" : code === 0 ? "Completed" : "Error";
+  return { state: "exited", exitCode: code, reason, startedAt, finishedAt: new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z") };
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {

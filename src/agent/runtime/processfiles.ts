@@ -25,6 +25,8 @@ export interface ContainerRecord {
   cwd: string;
   /** Ran in its own mount namespace (exec enters it). */
   isolated: boolean;
+  /** Has a cgroup of its own (limits, usage, OOM kills). */
+  cgroup?: boolean;
   createdAt: string;
   startedAt: string;
   pid: number;
