@@ -3,7 +3,7 @@
 // stopped and every process its runtime started (found through the process runtime's records)
 // is killed, so no test leaves a container running.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFile, readdir } from "node:fs/promises";
+import { readFile, readdir, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll } from "vitest";
@@ -127,14 +127,21 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Kills the process group of every container the process runtime recorded under `stateDir`. */
+/** Where the process runtime may have made a container's cgroups (v2, and the v1 hierarchies). */
+const cgroupDirs = (id: string) => ["", "memory", "cpu", "cpuacct"].map((c) => join("/sys/fs/cgroup", c, "edgeplane", id));
+
+/** Kills the process group of every container the process runtime recorded under `stateDir`, and removes their cgroups. */
 export async function killContainers(stateDir: string): Promise<void> {
   const dir = join(stateDir, "process", "containers");
-  for (const id of await readdir(dir).catch(() => [])) {
+  const ids = await readdir(dir).catch(() => []);
+  for (const id of ids) {
     const record = await readFile(join(dir, id, "record.json"), "utf8").catch(() => "");
     const pid = record ? (JSON.parse(record) as { pid?: number }).pid : undefined;
     if (pid) signalGroup(pid, "SIGKILL");
   }
+  // A cgroup can go once the kernel has taken its last process away.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  for (const id of ids) for (const cgroup of cgroupDirs(id)) await rmdir(cgroup).catch(() => undefined);
 }
 
 /** Whether a process is there and not a zombie (an orphan waits for init to reap it). */

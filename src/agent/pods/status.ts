@@ -71,6 +71,10 @@ function containerStatus(c: Container, isInit: boolean, input: StatusInput): Con
   const defaultReason = (input.pod.spec?.initContainers ?? []).length > 0 ? "PodInitializing" : "ContainerCreating";
   const base = { name: c.name, image: c.image ?? "", imageID: latest?.imageID ?? "", restartCount: latest?.attempt ?? 0 };
   if (!latest) {
+    // The runtime no longer has a container the API shows as finished (removed, or a runtime
+    // without memory across restarts): what the API shows stays true.
+    const before = [...(input.pod.status?.initContainerStatuses ?? []), ...(input.pod.status?.containerStatuses ?? [])].find((s) => s.name === c.name);
+    if (!waiting && (before?.state?.terminated || before?.lastState?.terminated)) return before;
     return { ...base, state: { waiting: waiting ?? { reason: defaultReason } }, lastState: {}, ready: false, started: false };
   }
   const lastState: ContainerState = previous ? { terminated: terminated(previous, input.runtime) } : {};

@@ -136,4 +136,13 @@ describe("pod status", () => {
     const lost: ContainerRun = { id: "app-0", name: "app", attempt: 0, state: { state: "unknown", message: "gone" } };
     expect(status(pod({ restartPolicy: "Never" }), [lost]).containerStatuses?.[0].state).toEqual({ terminated: { exitCode: 137, reason: "ContainerStatusUnknown", message: "gone", containerID: "process://app-0" } });
   });
+
+  test("a finished container the runtime no longer has keeps the status the API shows", () => {
+    const p = pod({ restartPolicy: "Never" });
+    const finished = status(p, [exited("app", 0)]);
+    p.status = finished;
+    const again = status(p, []);
+    expect(again.phase).toBe("Succeeded");
+    expect(again.containerStatuses).toEqual(finished.containerStatuses);
+  });
 });
