@@ -4,7 +4,6 @@
 // safety net: dependents of gone owners and objects whose status lags are enqueued again. A
 // healthy, converged cluster costs reads here and no writes.
 import type { Env } from "./env";
-import type { KubeObject } from "./apis/types";
 import { targetName, type ReconcileTarget } from "./controllers/targets";
 import { isSilent, readyCondition } from "./controllers/nodelifecycle/health";
 import { NODE_LEASE_NAMESPACE } from "./controllers/nodelifecycle/controller";
@@ -34,20 +33,9 @@ export interface CronReport {
   eventsExpired: number;
 }
 
-async function readAll(store: Store, resource: string, namespace?: string): Promise<KubeObject[]> {
-  const out: KubeObject[] = [];
-  let after: { namespace: string; name: string } | undefined;
-  do {
-    const page = await store.list({ resource, namespace, after, limit: 1000 });
-    out.push(...page.items);
-    after = page.next;
-  } while (after);
-  return out;
-}
-
 /** Nodes that are silent, or still marked from being silent: their reconciler has work to do. */
 async function nodesToCheck(store: Store, now: number, settings: Settings): Promise<ReconcileTarget[]> {
-  const [nodes, leases] = await Promise.all([readAll(store, "nodes"), readAll(store, "coordination.k8s.io/leases", NODE_LEASE_NAMESPACE)]);
+  const [nodes, leases] = await Promise.all([store.listAll({ resource: "nodes" }), store.listAll({ resource: "coordination.k8s.io/leases", namespace: NODE_LEASE_NAMESPACE })]);
   const leaseOf = new Map(leases.map((l) => [l.metadata.name, l as LeaseLike]));
   return nodes
     .filter((obj) => {
@@ -58,10 +46,16 @@ async function nodesToCheck(store: Store, now: number, settings: Settings): Prom
     .map((obj) => ({ type: "object", resource: "nodes", namespace: "", name: obj.metadata.name ?? "" }));
 }
 
+/**
+ * Kinds whose status has no observedGeneration, so they would always look lagging: Jobs (the
+ * cron looks for those past a deadline or TTL instead) and CronJobs (the tick runs due ones).
+ */
+const NO_OBSERVED_GENERATION = new Set(["batch/jobs", "batch/cronjobs"]);
+
 /** Controlled objects whose status lags their spec: a lost trigger, or a pass that failed for good. */
 async function laggingObjects(store: Store): Promise<ReconcileTarget[]> {
   const found = await Promise.all(
-    [...CONTROLLERS.keys()].map(async (resource) => (await store.lagging(resource, RESYNC_BATCH)).map((k): ReconcileTarget => ({ type: "object", resource, ...k }))),
+    [...CONTROLLERS.keys()].filter((resource) => !NO_OBSERVED_GENERATION.has(resource)).map(async (resource) => (await store.lagging(resource, RESYNC_BATCH)).map((k): ReconcileTarget => ({ type: "object", resource, ...k }))),
   );
   return found.flat();
 }

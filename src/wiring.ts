@@ -5,7 +5,6 @@ import { secretsCodec } from "./auth/encryption/codec";
 import { Store, type Commit } from "./store/store";
 import { CONTROLLERS } from "./controllers/registry";
 import { concernsDaemonSets, daemonSetTargets, reconcileTargets, targetName, type ReconcileTarget } from "./controllers/targets";
-import type { KubeObject } from "./apis/types";
 
 /** Pending pods, and anything that can make room or add a place: nodes, and pods that go or finish. */
 function concernsScheduler(commit: Commit): boolean {
@@ -26,22 +25,11 @@ function trigger(env: Env, target: ReconcileTarget): Promise<void> {
   return env.RECONCILER.get(env.RECONCILER.idFromName(targetName(target))).trigger(target);
 }
 
-async function readAll(store: Store, query: { resource: string; nodeName?: string }): Promise<KubeObject[]> {
-  const out: KubeObject[] = [];
-  let after: { namespace: string; name: string } | undefined;
-  do {
-    const page = await store.list({ ...query, after, limit: 1000 });
-    out.push(...page.items);
-    after = page.next;
-  } while (after);
-  return out;
-}
-
 /** DaemonSets are few: read them all (by the primary key), then the pods on the node only if there are any. */
 async function wakeDaemonSets(env: Env, store: Store, commit: Commit): Promise<void> {
-  const daemonSets = await readAll(store, { resource: "apps/daemonsets" });
+  const daemonSets = await store.listAll({ resource: "apps/daemonsets" });
   if (daemonSets.length === 0) return;
-  const pods = commit.type === "DELETED" ? [] : await readAll(store, { resource: "pods", nodeName: commit.object.metadata.name ?? "" });
+  const pods = commit.type === "DELETED" ? [] : await store.listAll({ resource: "pods", nodeName: commit.object.metadata.name ?? "" });
   await Promise.all(daemonSetTargets(commit, daemonSets, pods).map((t) => trigger(env, t)));
 }
 

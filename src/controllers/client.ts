@@ -35,15 +35,8 @@ export class Client {
   }
 
   /** Every object of a resource in a namespace (undefined: all namespaces), optionally by controller uid (null: no controller). */
-  async list(resource: string, namespace?: string, by: { controllerUid?: string | null } = {}): Promise<KubeObject[]> {
-    const out: KubeObject[] = [];
-    let after: { namespace: string; name: string } | undefined;
-    do {
-      const page = await this.store.list({ resource, namespace, controllerUid: by.controllerUid, after, limit: 1000 });
-      out.push(...page.items);
-      after = page.next;
-    } while (after);
-    return out;
+  list(resource: string, namespace?: string, by: { controllerUid?: string | null } = {}): Promise<KubeObject[]> {
+    return this.store.listAll({ resource, namespace, controllerUid: by.controllerUid });
   }
 
   /** Carry out one action; a lost race is a failed Result, so the pass ends and is retried. */

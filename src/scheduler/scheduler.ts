@@ -95,8 +95,8 @@ export class Scheduler extends DurableObject<Env> {
     this.unschedulable.clear();
     this.cursors.nodes = await store.revision();
     this.cursors.pods = this.cursors.nodes;
-    for (const node of await readAll(store, "nodes")) this.cache.upsertNode(node as NodeLike);
-    for (const pod of (await readAll(store, "pods")) as Pod[]) this.observePod(pod);
+    for (const node of await store.listAll({ resource: "nodes", limit: PAGE })) this.cache.upsertNode(node as NodeLike);
+    for (const pod of (await store.listAll({ resource: "pods", limit: PAGE })) as Pod[]) this.observePod(pod);
   }
 
   /** Later passes: only what changed since. */
@@ -185,15 +185,4 @@ export class Scheduler extends DurableObject<Env> {
       await client.apply({ type: "event", about: pod, eventType: "Warning", reason: "FailedScheduling", message });
     }
   }
-}
-
-async function readAll(store: Store, resource: string): Promise<KubeObject[]> {
-  const out: KubeObject[] = [];
-  let after: { namespace: string; name: string } | undefined;
-  do {
-    const page = await store.list({ resource, after, limit: PAGE });
-    out.push(...page.items);
-    after = page.next;
-  } while (after);
-  return out;
 }

@@ -289,6 +289,18 @@ export class Store {
     };
   }
 
+  /** Every object a query selects, read page by page (the query's limit is the page size). */
+  async listAll(query: Omit<q.ListQuery, "after" | "limit"> & { limit?: number }): Promise<KubeObject[]> {
+    const out: KubeObject[] = [];
+    let after: { namespace: string; name: string } | undefined;
+    do {
+      const page = await this.list({ ...query, after, limit: query.limit ?? 1000 });
+      out.push(...page.items);
+      after = page.next;
+    } while (after);
+    return out;
+  }
+
   async revision(): Promise<number> {
     const [rows] = await this.batch([q.selectRevision()]);
     return revisionAt(rows);
