@@ -25,7 +25,8 @@ import { createRuntime, simulatedMachine } from "./runtimes";
 import { agentHandler } from "./server/handler";
 import { TunnelClient } from "./tunnel/client";
 
-export interface AgentOptions extends Omit<AgentArgs, "logLevel"> {
+/** What runAgent needs; everything but where to connect, the name, runtime and state has a default. */
+export interface AgentOptions extends Pick<AgentArgs, "kubeconfig" | "name" | "runtime" | "stateDir">, Partial<Omit<AgentArgs, "kubeconfig" | "name" | "runtime" | "stateDir" | "logLevel">> {
   log?: Logger;
   /** Restart back-off bounds (tests shorten them). */
   backoffLimits?: BackoffLimits;
@@ -42,6 +43,7 @@ export interface Agent {
 }
 
 const STATUS_INTERVAL_MS = 10_000;
+const DEFAULT_LEASE_INTERVAL_MS = 10_000;
 /** Registrations in flight at once when one process plays many nodes. */
 const REGISTER_CONCURRENCY = 16;
 
@@ -60,10 +62,11 @@ export async function runAgent(options: AgentOptions): Promise<Agent> {
   const stateDir = resolve(options.stateDir);
   await mkdir(stateDir, { recursive: true });
   const connection = await loadKubeconfig(options.kubeconfig, options.context);
-  const many = options.nodes > 1;
+  const nodeCount = options.nodes ?? 1;
+  const many = nodeCount > 1;
   const client = new KubeClient(connection, { userAgent: `edgeplane-agent/${options.name}`, maxSockets: many ? 64 : 16 });
   const simulated = options.runtime === "simulated";
-  const nodeNames = many ? Array.from({ length: options.nodes }, (_, i) => `${options.name}-${i}`) : [options.name];
+  const nodeNames = many ? Array.from({ length: nodeCount }, (_, i) => `${options.name}-${i}`) : [options.name];
   const hostIP = options.nodeIP ?? (simulated ? "127.0.0.1" : detectInternalIP());
   const pods = new Map<string, Pod>();
   const runtime = await createRuntime(options, { stateDir, hostIP, podByUid: (uid) => pods.get(uid) });
@@ -73,7 +76,7 @@ export async function runAgent(options: AgentOptions): Promise<Agent> {
   const registrations = nodeNames.map((name) => new NodeRegistration({ client, name, internalIP: hostIP, runtimeVersion, clock, labels: options.labels }));
   // Leases start with the first registered node, so a long registration of many nodes does not
   // leave the early ones without a heartbeat.
-  const leases = new LeaseRenewer({ client, clock, log, intervalMs: options.leaseIntervalMs, concurrency: many ? 16 : 1 });
+  const leases = new LeaseRenewer({ client, clock, log, intervalMs: options.leaseIntervalMs ?? DEFAULT_LEASE_INTERVAL_MS, concurrency: many ? 16 : 1 });
   void leases.run(() => registrations.filter((r) => r.uid).map((r) => ({ name: r.name, uid: r.uid })), signal);
   const facts = await machine();
   // A node that fails to register (a busy or restarting control plane) is tried again, not fatal.
@@ -106,7 +109,7 @@ export async function runAgent(options: AgentOptions): Promise<Agent> {
         clock,
         log,
         probes: simulated ? passingProbes : runtimeProbes(runtime),
-        readyDelayMs: simulated ? options.readyDelayMs : 0,
+        readyDelayMs: simulated ? (options.readyDelayMs ?? 0) : 0,
         events: many ? noEvents : eventRecorder(client, name, clock),
         backoffLimits: options.backoffLimits,
       }),

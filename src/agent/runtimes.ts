@@ -13,7 +13,7 @@ export interface RuntimeContext {
   podByUid(uid: string): Pod | undefined;
 }
 
-export async function createRuntime(args: Pick<AgentArgs, "runtime" | "name" | "isolation" | "startDelayMs">, ctx: RuntimeContext): Promise<Runtime> {
+export async function createRuntime(args: Pick<AgentArgs, "runtime" | "name"> & Partial<Pick<AgentArgs, "isolation" | "startDelayMs">>, ctx: RuntimeContext): Promise<Runtime> {
   switch (args.runtime) {
     case "podman": {
       // Loaded only when asked for: the other runtimes need nothing of Podman's.
@@ -24,7 +24,7 @@ export async function createRuntime(args: Pick<AgentArgs, "runtime" | "name" | "
       return new ProcessRuntime({ stateDir: ctx.stateDir, nodeIP: ctx.hostIP, isolation: args.isolation });
     case "simulated":
       return new SimulatedRuntime({
-        startDelayMs: args.startDelayMs,
+        startDelayMs: args.startDelayMs ?? 0,
         behaviour: (labels) => behaviourFromAnnotations(ctx.podByUid(labels.podUid)?.metadata.annotations),
       });
   }
