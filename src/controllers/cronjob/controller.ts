@@ -64,13 +64,8 @@ export interface TickOptions {
  * the reads and nothing else.
  */
 export async function runCronJobTick({ client, now, enqueue }: TickOptions): Promise<number> {
-  const due: CronJob[] = [];
-  let after: { namespace: string; name: string } | undefined;
-  do {
-    const page = await client.store.list({ resource: "batch/cronjobs", after, limit: PAGE });
-    due.push(...(page.items as CronJob[]).filter((cj) => pendingScheduleTime(cj, now) !== undefined));
-    after = page.next;
-  } while (after);
+  const all = (await client.store.listAll({ resource: "batch/cronjobs", limit: PAGE })) as CronJob[];
+  const due = all.filter((cj) => pendingScheduleTime(cj, now) !== undefined);
   const inline = due.slice(0, PASSES_PER_TICK);
   const results = await Promise.allSettled(inline.map((cj) => syncCronJob(client, now, cj)));
   results.forEach((r, i) => {
