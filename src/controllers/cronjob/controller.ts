@@ -69,7 +69,8 @@ export async function runCronJobTick({ client, now, enqueue }: TickOptions): Pro
   const inline = due.slice(0, PASSES_PER_TICK);
   const results = await Promise.allSettled(inline.map((cj) => syncCronJob(client, now, cj)));
   results.forEach((r, i) => {
-    const error = r.status === "rejected" ? String(r.reason) : r.value.error?.message;
+    // A conflict means the CronJob's reconciler acted at the same time (woken by the new Job); it converges.
+    const error = r.status === "rejected" ? String(r.reason) : r.value.error?.reason === "Conflict" ? undefined : r.value.error?.message;
     if (error) console.warn(`cron: CronJob ${inline[i].metadata.namespace}/${inline[i].metadata.name}: ${error}`);
   });
   await Promise.all(

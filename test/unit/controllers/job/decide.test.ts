@@ -73,6 +73,23 @@ describe("a Job with completions and parallelism", () => {
   });
 });
 
+describe("pods the Job claims", () => {
+  it("adopts a matching orphan with the tracking finalizer, and releases an owned pod that stopped matching", () => {
+    const c = new JobCluster(job({ parallelism: 2, completions: 2 }));
+    c.settle();
+    const [owned] = c.active();
+    const orphan = structuredClone(owned);
+    orphan.metadata = { ...orphan.metadata, name: "stray", uid: "uid-stray", ownerReferences: undefined, finalizers: undefined };
+    c.pods.set("stray", orphan);
+    owned.metadata.labels = { other: "x" };
+    const { actions } = c.step();
+    expect(actions.map((a) => (a.type === "update" ? a.object.metadata.name : a.type))).toEqual(["stray", owned.metadata.name]);
+    expect(c.pods.get("stray")?.metadata).toMatchObject({ finalizers: [JOB_TRACKING_FINALIZER], ownerReferences: [{ uid: "uid-work", controller: true }] });
+    expect(c.pods.get(owned.metadata.name ?? "")?.metadata.ownerReferences).toBeUndefined();
+    expect(c.pods.get(owned.metadata.name ?? "")?.metadata.finalizers).toBeUndefined();
+  });
+});
+
 describe("failures", () => {
   it("backs off 10 s, then 20 s, and fails with BackoffLimitExceeded past backoffLimit", () => {
     const c = new JobCluster(job({ backoffLimit: 1 }));

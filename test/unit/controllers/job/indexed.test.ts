@@ -91,6 +91,17 @@ describe("an Indexed Job", () => {
     expect(c.conditionTypes()).toEqual(["FailureTarget=True/FailedIndexes", "Failed=True/FailedIndexes"]);
   });
 
+  it("fails an index at once on a FailIndex rule", () => {
+    const podFailurePolicy = { rules: [{ action: "FailIndex", onExitCodes: { operator: "In", values: [5] } }] };
+    const c = new JobCluster(job({ completionMode: "Indexed", completions: 2, parallelism: 2, backoffLimitPerIndex: 3, backoffLimit: 2147483647, podFailurePolicy, podReplacementPolicy: "Failed" }));
+    c.settle();
+    c.exit(byIndex(c, 1)!, 5);
+    c.settle();
+    expect(c.job.status?.failedIndexes).toBe("1");
+    expect(byIndex(c, 1)).toBeUndefined();
+    expect(c.active().map(indexOf)).toEqual(["0"]);
+  });
+
   it("fails the Job once more indexes fail than maxFailedIndexes", () => {
     const c = new JobCluster(job({ completionMode: "Indexed", completions: 4, parallelism: 4, backoffLimitPerIndex: 0, maxFailedIndexes: 1, backoffLimit: 2147483647 }));
     c.settle();
