@@ -23,6 +23,7 @@ import { ObjectCache } from "./pods/objects";
 import { passingProbes, runtimeProbes } from "./pods/probeexec";
 import { createRuntime, simulatedMachine } from "./runtimes";
 import { agentHandler } from "./server/handler";
+import { startServiceProxy } from "./serviceproxy/setup";
 import { TunnelClient } from "./tunnel/client";
 
 /** What runAgent needs; everything but where to connect, the name, runtime and state has a default. */
@@ -44,8 +45,12 @@ export interface Agent {
 
 const STATUS_INTERVAL_MS = 10_000;
 const DEFAULT_LEASE_INTERVAL_MS = 10_000;
-/** Registrations in flight at once when one process plays many nodes. */
-const REGISTER_CONCURRENCY = 16;
+/**
+ * Requests in flight at once for node registrations, status reports and lease renewals when one
+ * process plays many nodes: enough to keep a thousand leases renewed, few enough to leave the
+ * control plane room for everyone else (a burst of many queues behind D1's single writer).
+ */
+const MANY_NODES_CONCURRENCY = 4;
 
 async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -76,11 +81,11 @@ export async function runAgent(options: AgentOptions): Promise<Agent> {
   const registrations = nodeNames.map((name) => new NodeRegistration({ client, name, internalIP: hostIP, runtimeVersion, clock, labels: options.labels }));
   // Leases start with the first registered node, so a long registration of many nodes does not
   // leave the early ones without a heartbeat.
-  const leases = new LeaseRenewer({ client, clock, log, intervalMs: options.leaseIntervalMs ?? DEFAULT_LEASE_INTERVAL_MS, concurrency: many ? 16 : 1 });
+  const leases = new LeaseRenewer({ client, clock, log, intervalMs: options.leaseIntervalMs ?? DEFAULT_LEASE_INTERVAL_MS, concurrency: many ? MANY_NODES_CONCURRENCY : 1 });
   void leases.run(() => registrations.filter((r) => r.uid).map((r) => ({ name: r.name, uid: r.uid })), signal);
   const facts = await machine();
   // A node that fails to register (a busy or restarting control plane) is tried again, not fatal.
-  await inBatches(registrations, REGISTER_CONCURRENCY, async (r) => {
+  await inBatches(registrations, MANY_NODES_CONCURRENCY, async (r) => {
     for (let wait = 1000; !signal.aborted; wait = Math.min(wait * 2, 30_000)) {
       try {
         return await r.register(facts);
@@ -94,6 +99,8 @@ export async function runAgent(options: AgentOptions): Promise<Agent> {
 
   const objects = new ObjectCache(client, log);
   await objects.start(signal);
+  // NodePorts and cluster IPs on this node; up before the pods, whose env names the Services.
+  const serviceProxy = await startServiceProxy({ client, nodeName: options.name, runtime: options.runtime, flag: options.serviceProxy ?? "auto", log, signal });
   const nodeAllocatable = allocatable(facts);
   const managers = new Map(
     nodeNames.map((name) => [
@@ -112,6 +119,7 @@ export async function runAgent(options: AgentOptions): Promise<Agent> {
         readyDelayMs: simulated ? (options.readyDelayMs ?? 0) : 0,
         events: many ? noEvents : eventRecorder(client, name, clock),
         backoffLimits: options.backoffLimits,
+        serviceEnv: serviceProxy && ((pod) => serviceProxy.serviceEnv(pod)),
       }),
     ]),
   );
@@ -151,7 +159,7 @@ export async function runAgent(options: AgentOptions): Promise<Agent> {
       if (signal.aborted) return;
       const [current, runtimeOk] = await Promise.all([machine(), runtime.version().then(() => true, () => false)]);
       const readiness = runtimeOk ? { ready: true } : { ready: false, message: "container runtime is down" };
-      await inBatches(registrations, REGISTER_CONCURRENCY, async (r) => {
+      await inBatches(registrations, MANY_NODES_CONCURRENCY, async (r) => {
         try {
           await r.report(current, readiness);
         } catch (err) {
@@ -181,6 +189,7 @@ export async function runAgent(options: AgentOptions): Promise<Agent> {
     stop(stopOptions = {}) {
       stopping ??= (async () => {
         abort.abort();
+        await serviceProxy?.stop();
         for (const manager of managers.values()) manager.stop();
         if (stopOptions.stopContainers) {
           const { containers, sandboxes } = await runtime.list();

@@ -61,6 +61,8 @@ export function useAgents(cluster: Cluster): { start(options: AgentOptions): Age
         "--node-ip", "127.0.0.1",
         "--lease-interval", "2",
         "--log-level", "debug",
+        // E2E_AGENT_ISOLATION=none runs the process runtime without mount namespaces (as non-root).
+        ...(process.env.E2E_AGENT_ISOLATION ? ["--isolation", process.env.E2E_AGENT_ISOLATION] : []),
         ...(options.args ?? []),
       ];
       // A process group of its own, so that tsx and the Node it starts stop together; the

@@ -148,14 +148,13 @@ describe("agent with the process runtime", () => {
           {
             name: "app",
             image: "busybox",
-            command: ["sh", "-c", "touch $MARK; sleep 3; rm $MARK; sleep 1000"],
-            env: [
-              { name: "POD_UID", valueFrom: { fieldRef: { fieldPath: "metadata.uid" } } },
-              { name: "MARK", value: "/tmp/edgeplane-e2e-healthy-$(POD_UID)" },
-            ],
-            livenessProbe: { exec: { command: ["sh", "-c", "test -f $MARK"] }, periodSeconds: 1, failureThreshold: 2 },
+            command: ["sh", "-c", "touch /health/ok; sleep 3; rm /health/ok; sleep 1000"],
+            // The probe runs in the container's mount namespace: it sees the emptyDir at /health.
+            livenessProbe: { exec: { command: ["test", "-f", "/health/ok"] }, periodSeconds: 1, failureThreshold: 2 },
+            volumeMounts: [{ name: "health", mountPath: "/health" }],
           },
         ],
+        volumes: [{ name: "health", emptyDir: {} }],
       },
     });
     const restarted = await podUntil("unhealthy", "restarted", (p) => (status(p, "app")?.restartCount ?? 0) >= 1);

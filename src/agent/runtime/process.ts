@@ -171,7 +171,7 @@ export class ProcessRuntime implements Runtime {
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     this.children.set(id, { child, exited });
     const now = new Date().toISOString();
-    const record: ContainerRecord = { id, sandboxId: sandbox.id, labels: spec.labels, image: spec.image, argv, env, cwd, isolated, cgroup: groups !== undefined, createdAt: now, startedAt: now, pid, pidStart: (await processStartTime(pid)) ?? "" };
+    const record: ContainerRecord = { id, sandboxId: sandbox.id, labels: spec.labels, image: spec.image, argv, env, cwd, isolated, cgroup: groups !== undefined, ...(isolated ? {} : { rewrite: { root: box.root, mounts } }), createdAt: now, startedAt: now, pid, pidStart: (await processStartTime(pid)) ?? "" };
     await this.files.writeJson(join(dir, "record.json"), record);
     await this.startIndexer(id);
     void exited.then(() => this.indexers.get(id)?.check());
@@ -289,7 +289,8 @@ export class ProcessRuntime implements Runtime {
     const record = await this.files.container(id);
     if (!record) throw new RuntimeError("NotFound", `container ${id} not found`);
     // In the container's mount namespace when it has one (entered through its shim's pid).
-    const argv = record.isolated ? ["nsenter", "--target", String(record.pid), "--mount", `--wd=${record.cwd}`, "--", ...command] : command;
+    const { rewrite } = record;
+    const argv = record.isolated ? ["nsenter", "--target", String(record.pid), "--mount", `--wd=${record.cwd}`, "--", ...command] : command.map((a) => (rewrite ? rewritePaths(a, rewrite.mounts, rewrite.root) : a));
     return new Promise((resolve) => {
       const child = spawn(argv[0], argv.slice(1), { env: record.env, cwd: record.isolated ? "/" : record.cwd, stdio: ["ignore", "pipe", "pipe"], detached: true });
       let output = "";

@@ -27,6 +27,8 @@ export interface ContainerRecord {
   isolated: boolean;
   /** Has a cgroup of its own (limits, usage, OOM kills). */
   cgroup?: boolean;
+  /** Without a mount namespace: the pod root and mounts that exec commands' paths are rewritten with. */
+  rewrite?: { root: string; mounts: { hostPath: string; containerPath: string; readOnly: boolean }[] };
   createdAt: string;
   startedAt: string;
   pid: number;
