@@ -21,6 +21,8 @@ and reports their status; serves logs through a tunnel to the control plane.
   --start-delay MS     simulated: how long a container takes to start (default 0)
   --ready-delay MS     simulated: how long after starting a container turns ready (default 0)
   --isolation MODE     process runtime: auto | namespace | none (default auto: mount namespaces when root)
+  --service-proxy MODE auto | nodeport | off: serve NodePorts and cluster IPs, NodePorts only, or
+                       neither (default auto; always off for the simulated runtime)
   --log-level LEVEL    debug | info | warn | error (default info)`;
 
 export type RuntimeName = "podman" | "process" | "simulated";
@@ -38,6 +40,7 @@ export interface AgentArgs {
   startDelayMs: number;
   readyDelayMs: number;
   isolation: "auto" | "namespace" | "none";
+  serviceProxy: "auto" | "nodeport" | "off";
   logLevel: Level;
 }
 
@@ -71,6 +74,7 @@ export function parseAgentArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       "start-delay": { type: "string" },
       "ready-delay": { type: "string" },
       isolation: { type: "string" },
+      "service-proxy": { type: "string" },
       "log-level": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -99,6 +103,7 @@ export function parseAgentArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     startDelayMs: positiveNumber(values["start-delay"], "--start-delay", 0),
     readyDelayMs: positiveNumber(values["ready-delay"], "--ready-delay", 0),
     isolation: oneOf(values.isolation, ["auto", "namespace", "none"] as const, "--isolation", "auto"),
+    serviceProxy: oneOf(values["service-proxy"], ["auto", "nodeport", "off"] as const, "--service-proxy", "auto"),
     logLevel: oneOf(values["log-level"], ["debug", "info", "warn", "error"] as const, "--log-level", "info"),
   };
 }

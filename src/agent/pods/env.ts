@@ -21,6 +21,8 @@ export interface EnvContext {
   objects: ObjectLookup;
   addresses: PodAddresses;
   allocatable: Allocatable;
+  /** The Service variables of the Services that exist as the container starts (serviceEnvVars). */
+  serviceEnv?: { name: string; value: string }[];
 }
 
 export type EnvResult = { ok: true; env: { name: string; value: string }[] } | { ok: false; message: string };
@@ -114,6 +116,7 @@ function valueFrom(entry: NonNullable<Container["env"]>[number], container: Cont
 
 export function containerEnv(container: Container, ctx: EnvContext): EnvResult {
   const env = new Env();
+  const services = new Map((ctx.serviceEnv ?? []).map((e) => [e.name, e.value]));
   const sourceError = fromSources(container, ctx, env);
   if (sourceError) return { ok: false, message: sourceError };
   for (const entry of container.env ?? []) {
@@ -122,9 +125,12 @@ export function containerEnv(container: Container, ctx: EnvContext): EnvResult {
       if (resolved.error) return { ok: false, message: resolved.error };
       if (resolved.value !== undefined) env.set(entry.name, resolved.value);
     } else {
-      env.set(entry.name, expandVars(entry.value ?? "", (name) => env.get(name)));
+      // As the kubelet's mapping: the container's own variables first, then the Services'.
+      env.set(entry.name, expandVars(entry.value ?? "", (name) => env.get(name) ?? services.get(name)));
     }
   }
+  // Service variables come last and never replace one the container defines.
+  for (const [name, value] of services) if (env.get(name) === undefined) env.set(name, value);
   return { ok: true, env: env.list() };
 }
 

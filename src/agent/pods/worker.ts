@@ -38,6 +38,8 @@ export interface WorkerContext {
   readyDelayMs: number;
   events: EventSink;
   backoffLimits?: BackoffLimits;
+  /** The Service env vars of a pod whose container starts now (none when the service proxy is off). */
+  serviceEnv?(pod: Pod): { name: string; value: string }[];
   /** Called once the pod's resources are gone after it left the API. */
   forget(uid: string): void;
 }
@@ -210,6 +212,7 @@ export class PodWorker {
       objects: this.ctx.objects,
       addresses: { podIPs: this.sandbox ? [this.sandbox.ip] : [], hostIPs: [this.ctx.hostIP] },
       allocatable: this.ctx.allocatable(),
+      serviceEnv: this.ctx.serviceEnv?.(this.pod),
     };
   }
 
