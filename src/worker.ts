@@ -4,6 +4,7 @@ import { createApp } from "./api/app";
 import type { Env } from "./env";
 import { runCron } from "./cron";
 import { createTunnelApp, isTunnelRoute } from "./tunnel/routes";
+import { edgeFetch } from "./services/edge";
 
 export { WatchHub } from "./store/watchhub";
 export { Reconciler } from "./controllers/reconciler";
@@ -16,7 +17,9 @@ const app = createApp();
 const tunnelApp = createTunnelApp();
 
 export default {
-  fetch: (request, env, ctx) => (isTunnelRoute(new URL(request.url).pathname) ? tunnelApp.fetch(request, env, ctx) : app.fetch(request, env, ctx)),
+  fetch: (request, env, ctx) =>
+    // LoadBalancer hostnames first: their traffic is the Services', whatever its path.
+    edgeFetch(request, env, ctx) ?? (isTunnelRoute(new URL(request.url).pathname) ? tunnelApp.fetch(request, env, ctx) : app.fetch(request, env, ctx)),
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(runCron(env, controller.scheduledTime, (p) => ctx.waitUntil(p)));
   },

@@ -16,6 +16,7 @@ import { patch } from "./verbs/patch";
 import { remove, removeCollection } from "./verbs/delete";
 import { watch } from "./verbs/watch";
 import { bind, log } from "./verbs/pods";
+import { proxy } from "./verbs/proxy";
 import { toScale } from "./scale";
 import { getObject } from "./verbs/read";
 import { parseQuery, type RequestQuery, type Verb } from "./decode";
@@ -77,6 +78,8 @@ async function resource(c: Ctx, group: string, version: string, segments: string
   const parsed = parseTarget(group, version, segments);
   if (!parsed.ok) return sendError(c, parsed.error);
   const t = parsed.value;
+  // Proxied requests take any method, and their query belongs to the backend.
+  if (t.subresource === "proxy") return proxy(c, t);
   const watching = c.req.method === "GET" && !t.subresource && ["true", "1"].includes(c.req.query("watch") ?? "");
   const verb = verbOf(c.req.method, t, watching);
   const notAllowed = () => sendError(c, methodNotAllowed(t.subresource ? `${t.kind.plural}/${t.subresource}` : t.kind.plural, t.kind.group, c.req.method));

@@ -67,7 +67,7 @@ export const podKind: KindDef = {
   namespaced: true,
   schema: podSchema,
   statusField: "status",
-  subresources: ["binding", "log"],
+  subresources: ["binding", "log", "proxy"],
   defaults: defaultPod,
   validate: validatePod,
   columns: podColumns,

@@ -115,6 +115,7 @@ export const serviceKind: KindDef = {
   namespaced: true,
   schema: serviceSchema,
   statusField: "status",
+  subresources: ["proxy"],
   defaults: (obj) => defaultService(obj),
   validate: validateService,
   columns: [
