@@ -178,6 +178,13 @@ describe("agent with the process runtime", () => {
     expect(status(pod, "app")?.state?.terminated).toMatchObject({ exitCode: 137, reason: "OOMKilled" });
   });
 
+  it("stops a pod past its activeDeadlineSeconds: Failed, DeadlineExceeded", async () => {
+    await createPod({ metadata: { name: "deadline" }, spec: { nodeName: NODE, activeDeadlineSeconds: 2, terminationGracePeriodSeconds: 1, containers: [{ name: "app", image: "busybox", command: ["sleep", "1000"] }] } });
+    const pod = await podUntil("deadline", "Failed", (p) => p.status?.phase === "Failed");
+    expect(pod.status).toMatchObject({ reason: "DeadlineExceeded", message: "Pod was active on the node longer than the specified deadline" });
+    expect(status(pod, "app")?.state?.terminated).toBeDefined();
+  });
+
   it("runs init containers in order before the containers", async () => {
     await createPod({
       metadata: { name: "inits" },

@@ -70,6 +70,7 @@ export class PodWorker {
   private dirty = false;
   private running?: Promise<void>;
   private wake?: ReturnType<typeof setTimeout>;
+  private wakeAt = 0;
   private readonly prober: PodProber;
   private readonly status: StatusWriter;
 
@@ -130,6 +131,7 @@ export class PodWorker {
 
   stop(): void {
     clearTimeout(this.wake);
+    this.wake = undefined;
     this.prober.stop();
   }
 
@@ -146,9 +148,16 @@ export class PodWorker {
     this.running = undefined;
   }
 
+  /** Syncs again in `ms` at the latest; an earlier wake-up already set stays (each sync asks again for what it needs). */
   private wakeIn(ms: number): void {
+    const at = Date.now() + Math.max(0, ms);
+    if (this.wake && this.wakeAt <= at) return;
     clearTimeout(this.wake);
-    this.wake = setTimeout(() => this.kick(), Math.max(0, ms));
+    this.wakeAt = at;
+    this.wake = setTimeout(() => {
+      this.wake = undefined;
+      this.kick();
+    }, at - Date.now());
   }
 
   private async sync(): Promise<void> {
@@ -342,8 +351,7 @@ export class PodWorker {
   /** Graceful deletion: stop everything within the grace period, report, then remove the pod object. */
   private async terminate(): Promise<void> {
     const pod = this.pod;
-    this.prober.stop();
-    clearTimeout(this.wake);
+    this.stop();
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
     await this.stopAll(grace, "Stopping container");
     if (this.deleteSent) return;
