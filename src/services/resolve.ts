@@ -118,13 +118,17 @@ export async function resolveService(store: ObjectReader, cache: ObjectCache, na
   return serviceTarget(svc as Service, endpoints as Endpoints | undefined, id);
 }
 
-/** IsGlobalUnicast for IPv4: not unspecified, loopback, link-local, multicast or broadcast. */
+/**
+ * Kubernetes proxies to global unicast addresses only. Loopback is allowed here as it is in
+ * EndpointSlices: development pods of the process runtime live on 127.0.0.1, which the Worker
+ * under `wrangler dev` reaches on the same machine (in production it leads nowhere).
+ */
 function routable(ip: string): boolean {
   const n = parseIPv4(ip);
-  if (n === undefined) return ip.includes(":") && ip !== "::1" && !/^fe80:/i.test(ip) && !/^ff/i.test(ip) && ip !== "::";
+  if (n === undefined) return ip.includes(":") && !/^fe80:/i.test(ip) && !/^ff/i.test(ip) && ip !== "::";
   const a = n >>> 24;
   const b = (n >>> 16) & 255;
-  return n !== 0 && a !== 127 && !(a === 169 && b === 254) && a < 224 && n !== 0xffffffff;
+  return n !== 0 && !(a === 169 && b === 254) && a < 224 && n !== 0xffffffff;
 }
 
 export function podTarget(pod: Pod, id: ProxyId): Result<PodTarget> {

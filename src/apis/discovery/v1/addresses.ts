@@ -5,29 +5,32 @@ import type { FieldCause } from "../../types";
 
 interface SpecialRanges {
   unspecified: boolean;
-  loopback: boolean;
   linkLocal: boolean;
   linkLocalMulticast: boolean;
 }
 
 function ipv4Ranges(ip: string): SpecialRanges {
   const [a, b, c, d] = ip.split(".").map(Number);
-  return { unspecified: a + b + c + d === 0, loopback: a === 127, linkLocal: a === 169 && b === 254, linkLocalMulticast: a === 224 && b === 0 && c === 0 };
+  return { unspecified: a + b + c + d === 0, linkLocal: a === 169 && b === 254, linkLocalMulticast: a === 224 && b === 0 && c === 0 };
 }
 
 function ipv6Ranges(ip: string): SpecialRanges {
   // The URL parser writes the address in canonical compressed form: "::1", "fe80::1".
   const canonical = new URL(`http://[${ip}]/`).hostname.slice(1, -1);
   const first = canonical.startsWith("::") ? 0 : parseInt(canonical.split(":")[0], 16);
-  return { unspecified: canonical === "::", loopback: canonical === "::1", linkLocal: (first & 0xffc0) === 0xfe80, linkLocalMulticast: (first & 0xff0f) === 0xff02 };
+  return { unspecified: canonical === "::", linkLocal: (first & 0xffc0) === 0xfe80, linkLocalMulticast: (first & 0xff0f) === 0xff02 };
 }
 
-/** ValidateNonSpecialIP: endpoints may not point at unspecified, loopback or link-local addresses. */
+/**
+ * ValidateNonSpecialIP: endpoints may not point at unspecified or link-local addresses.
+ * Deliberately unlike Kubernetes, loopback addresses are allowed: edgeplane's process runtime
+ * runs development pods on the node's loopback address (podIP 127.0.0.1), and its proxies reach
+ * an endpoint from the node that owns it or from the same machine, where that address means it.
+ */
 function specialIpCauses(ip: string, path: string): FieldCause[] {
   const r = ip.includes(":") ? ipv6Ranges(ip) : ipv4Ranges(ip);
   return [
     ...(r.unspecified ? [invalid(path, ip, `may not be unspecified (${ip})`)] : []),
-    ...(r.loopback ? [invalid(path, ip, "may not be in the loopback range (127.0.0.0/8, ::1/128)")] : []),
     ...(r.linkLocal ? [invalid(path, ip, "may not be in the link-local range (169.254.0.0/16, fe80::/10)")] : []),
     ...(r.linkLocalMulticast ? [invalid(path, ip, "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)")] : []),
   ];
