@@ -9,6 +9,7 @@ import type { Result } from "../api/status";
 import { writeCreate, writeDelete, writeUpdate, type WriteContext } from "../api/writes";
 import type { Store } from "../store/store";
 import type { Action } from "./types";
+import { authorizeAction } from "../auth/controllers";
 
 const kindsByResource = new Map(allKinds.map((k) => [resourceKey(k), k]));
 
@@ -41,6 +42,9 @@ export class Client {
 
   /** Carry out one action; a lost race is a failed Result, so the pass ends and is retried. */
   async apply(action: Action): Promise<Result<KubeObject | undefined>> {
+    // Least privilege: the identity's role must allow the action (src/auth/controllers.ts).
+    const denied = authorizeAction(this.identity, action);
+    if (denied) return { ok: false, error: denied };
     switch (action.type) {
       case "create":
         return writeCreate(this.context(action.resource), structuredClone(action.object));

@@ -11,6 +11,7 @@ import { timestamp } from "../api/objectmeta";
 import type { Env } from "../env";
 import { makeStore } from "../wiring";
 import { Client } from "../controllers/client";
+import { authorizeController } from "../auth/controllers";
 import { setCondition, type StatusCondition } from "../controllers/podutil";
 import type { Store } from "../store/store";
 import { SchedulerCache } from "./cache";
@@ -151,6 +152,9 @@ export class Scheduler extends DurableObject<Env> {
   /** Bind in bulk: each binding is conditional on the pod not having changed since it was read. */
   private async bind(store: Store, binds: { pod: Pod; node: string }[], now: number): Promise<void> {
     if (binds.length === 0) return;
+    // The bulk path writes bindings itself: the scheduler's role must allow them (system:kube-scheduler).
+    const denied = authorizeController(SCHEDULER_NAME, { verb: "create", resource: "pods", subresource: "binding", namespace: "", name: "" });
+    if (denied) throw new Error(denied.message);
     const kind = kindByResource("", "v1", "pods")!;
     const applied = await store.updateMany(
       binds.map(({ pod, node }) => ({ resource: "pods", obj: bound(pod, node, now), expectedRv: Number(pod.metadata.resourceVersion), prev: projection(kind, pod) })),

@@ -24,6 +24,8 @@ const roles: Record<string, ReturnType<typeof rule>[]> = {
     rule(["update"], ["extensions", "apps"], ["daemonsets/finalizers"]),
     rule(["list", "watch"], [""], ["nodes"]),
     rule(["list", "watch", "create", "delete", "patch"], [""], ["pods"]),
+    // edgeplane: relabelling and adopting pods is an update, not a patch.
+    rule(["update"], [""], ["pods"]),
     rule(["create"], [""], ["pods/binding"]),
     rule(["get", "list", "watch", "create", "delete", "update", "patch"], ["apps"], ["controllerrevisions"]),
     eventsRule,
@@ -46,6 +48,10 @@ const roles: Record<string, ReturnType<typeof rule>[]> = {
     rule(READ, [""], ["services", "pods", "nodes"]),
     rule(["update"], [""], ["services/finalizers"]),
     rule(["get", "list", "create", "update", "delete"], ["discovery.k8s.io"], ["endpointslices"]),
+    // edgeplane: the same controller keeps the Endpoints (Kubernetes' endpoint-controller) and a
+    // Service's load-balancer status (its service-controller).
+    rule(["get", "list", "create", "update", "delete"], [""], ["endpoints"]),
+    rule(["update"], [""], ["services/status"]),
     eventsRule,
   ],
   "generic-garbage-collector": [rule(["get", "list", "watch", "patch", "update", "delete"], ["*"], ["*"]), eventsRule],
@@ -64,6 +70,10 @@ const roles: Record<string, ReturnType<typeof rule>[]> = {
     rule(["update"], ["batch"], ["jobs/status"]),
     rule(["update"], ["batch"], ["jobs/finalizers"]),
     rule(["list", "watch", "create", "delete", "patch"], [""], ["pods"]),
+    // edgeplane: the job-tracking finalizer leaves a pod through an update, and the Job
+    // controller also removes finished Jobs whose TTL ran out (Kubernetes' ttl-after-finished controller).
+    rule(["update"], [""], ["pods"]),
+    rule(["delete"], ["batch"], ["jobs"]),
     eventsRule,
   ],
   "namespace-controller": [
