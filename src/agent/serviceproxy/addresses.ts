@@ -29,7 +29,7 @@ export class LoopbackAddresses implements AddressManager {
       return true;
     } catch (err) {
       // Already there (an earlier agent's, or the operator's): usable, not ours to remove.
-      return /File exists/.test(String((err as { stderr?: string }).stderr ?? ""));
+      return /File exists|already assigned/.test(String((err as { stderr?: string }).stderr ?? ""));
     }
   }
 

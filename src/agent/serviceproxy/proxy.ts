@@ -50,6 +50,9 @@ export class ServiceProxy {
   private dirty = false;
   private running?: Promise<void>;
   private stopped = false;
+  private stopping?: Promise<void>;
+  /** Listeners whose bind failure was already logged as a warning (retries log at debug). */
+  private readonly warned = new Set<string>();
 
   constructor(private readonly options: ServiceProxyOptions) {
     const onChange = () => this.schedule(SYNC_DELAY_MS);
@@ -81,14 +84,17 @@ export class ServiceProxy {
     return [...this.listeners.values()].map((l) => l.current);
   }
 
-  async stop(): Promise<void> {
-    if (this.stopped) return;
+  /** Closes every listener and removes the addresses it added; every caller waits for the same stop. */
+  stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
-    await Promise.all([...this.listeners.values()].map((l) => l.close(true)));
-    this.listeners.clear();
-    await this.options.addresses?.removeAll();
+    this.stopping ??= (async () => {
+      await this.running?.catch(() => undefined);
+      await Promise.all([...this.listeners.values()].map((l) => l.close(true)));
+      this.listeners.clear();
+      await this.options.addresses?.removeAll();
+    })();
+    return this.stopping;
   }
 
   private schedule(delayMs: number): void {
@@ -141,11 +147,13 @@ export class ServiceProxy {
       try {
         const port = await listener.listen();
         this.listeners.set(spec.key, listener);
+        this.warned.delete(spec.key);
         if (spec.kind === "local") this.localPorts.set(spec.servicePort, { host: spec.host, port });
         log("info", `service proxy: ${spec.servicePort} on ${spec.host}:${port} -> ${spec.backends.map((b) => `${b.ip}:${b.port}`).join(", ") || "(no endpoints)"}`);
       } catch (err) {
         failed = true;
-        log("warn", `service proxy: cannot listen on ${spec.host}:${spec.port} for ${spec.servicePort}: ${errorText(err)}; retrying`);
+        log(this.warned.has(spec.key) ? "debug" : "warn", `service proxy: cannot listen on ${spec.host}:${spec.port} for ${spec.servicePort}: ${errorText(err)}; retrying every ${RETRY_MS / 1000}s`);
+        this.warned.add(spec.key);
       }
     }
     if (failed) this.schedule(RETRY_MS);
@@ -162,7 +170,8 @@ export class ServiceProxy {
     }
     for (const ip of add) {
       if (await manager.add(ip)) this.addresses.add(ip);
-      else this.options.log("warn", `service proxy: cannot add ${ip} to the loopback interface`);
+      else this.options.log(this.warned.has(ip) ? "debug" : "warn", `service proxy: cannot add ${ip} to the loopback interface`);
+      this.warned.add(ip);
     }
     return this.addresses;
   }

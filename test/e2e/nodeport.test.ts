@@ -1,0 +1,170 @@
+// The agent's service proxy with the process runtime: two pods running a tiny HTTP server behind
+// a NodePort Service answer through the node port on 127.0.0.1, spread over both; a pod whose
+// readiness fails stops getting traffic and gets it again once ready; pods see the Service env
+// vars; as root the ClusterIP itself answers on the node.
+import { request } from "node:http";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Service } from "../../src/apis/core/v1/service";
+import { freePort } from "../../src/cli/ports";
+import { useAgents, type AgentProcess } from "./agent-harness";
+import { useCluster } from "./harness";
+import { eventually } from "./wait";
+
+const cluster = useCluster();
+const agents = useAgents(cluster);
+const NODE = "np-1";
+const IS_ROOT = process.getuid?.() === 0;
+
+// Answers "/" with the pod's name, "/env" with its Service env vars, "/ready" 200 until "/unready"
+// is asked (then 503 until "/ready-again").
+const SERVER = `
+const http = require("http");
+let ready = true;
+http.createServer((req, res) => {
+  if (req.url === "/ready") { res.statusCode = ready ? 200 : 503; return res.end(); }
+  if (req.url === "/unready") { ready = false; return res.end("ok"); }
+  if (req.url === "/ready-again") { ready = true; return res.end("ok"); }
+  if (req.url === "/env") return res.end(JSON.stringify(Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("ECHO_")))));
+  res.end(process.env.POD_NAME);
+}).listen(Number(process.env.PORT), "127.0.0.1");
+`;
+
+function get(host: string, port: number, path = "/"): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    // A new connection per request (agent: false), so that each is balanced on its own.
+    const req = request({ host, port, path, agent: false, timeout: 5_000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("timeout", () => req.destroy(new Error(`GET ${host}:${port}${path} timed out`)));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** Pod names answering `count` requests to host:port. */
+async function tally(host: string, port: number, count: number): Promise<Map<string, number>> {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
+    const { status, body } = await get(host, port);
+    expect(status).toBe(200);
+    seen.set(body, (seen.get(body) ?? 0) + 1);
+  }
+  return seen;
+}
+
+async function api(method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await cluster.api(method, path, body);
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.text}`);
+  return res.json;
+}
+
+describe("agent service proxy: NodePort", () => {
+  let agent: AgentProcess;
+  let nodePort = 0;
+  let clusterIP = "";
+  const podPorts: Record<string, number> = {};
+
+  beforeAll(async () => {
+    agent = agents.start({ name: NODE });
+    await agent.waitForLine(/ready: node np-1/, 60_000);
+    // The Service first: pods started after it get its env vars.
+    const svc = (await api("POST", "/api/v1/namespaces/default/services", {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "echo" },
+      spec: { type: "NodePort", selector: { app: "echo" }, ports: [{ name: "http", port: 80, targetPort: "http" }] },
+    })) as Service;
+    nodePort = svc.spec?.ports?.[0]?.nodePort ?? 0;
+    clusterIP = svc.spec?.clusterIP ?? "";
+    expect(nodePort).toBeGreaterThanOrEqual(30000);
+    for (const name of ["echo-a", "echo-b"]) {
+      // Process pods share the host's network: each listens on a port of its own, which the
+      // Service reaches through the named targetPort.
+      const port = (podPorts[name] = await freePort());
+      await api("POST", "/api/v1/namespaces/default/pods", {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name, labels: { app: "echo" } },
+        spec: {
+          nodeName: NODE,
+          containers: [
+            {
+              name: "server",
+              image: "node",
+              command: ["node", "-e", SERVER],
+              env: [
+                { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+                { name: "PORT", value: String(port) },
+              ],
+              ports: [{ name: "http", containerPort: port }],
+              readinessProbe: { httpGet: { path: "/ready", port }, periodSeconds: 1, failureThreshold: 1 },
+            },
+          ],
+        },
+      });
+    }
+  });
+
+  it("spreads 100 requests to the node port over both ready pods", async () => {
+    await agent.waitForLine(new RegExp(`service proxy: default/echo:http on 0\\.0\\.0\\.0:${nodePort} `));
+    // Both endpoints ready in the slice and in the proxy.
+    await eventually(async () => {
+      const seen = await tally("127.0.0.1", nodePort, 10).catch(() => new Map<string, number>());
+      return seen.size === 2 ? true : undefined;
+    }, "both pods behind the node port", 60_000).catch(async (err: Error) => {
+      // What the proxy was given, for the post-mortem.
+      const slices = await cluster.kubectl(["get", "endpointslices,pods", "-o", "yaml"]);
+      throw new Error(`${err.message}\n${slices.stdout}`);
+    });
+    const seen = await tally("127.0.0.1", nodePort, 100);
+    expect([...seen.keys()].sort()).toEqual(["echo-a", "echo-b"]);
+    // Round robin: each gets a fair share.
+    for (const n of seen.values()) expect(n).toBeGreaterThanOrEqual(30);
+  });
+
+  it("gives pods the Service env vars of Services that existed when they started", async () => {
+    const { body } = await get("127.0.0.1", podPorts["echo-a"], "/env");
+    const env = JSON.parse(body) as Record<string, string>;
+    expect(env.ECHO_SERVICE_PORT).toBeDefined();
+    expect(env.ECHO_SERVICE_PORT_HTTP).toBe(env.ECHO_SERVICE_PORT);
+    expect(env.ECHO_PORT).toBe(`tcp://${env.ECHO_SERVICE_HOST}:${env.ECHO_SERVICE_PORT}`);
+    // Wherever the variables point, the Service answers there.
+    const { status, body: who } = await get(env.ECHO_SERVICE_HOST, Number(env.ECHO_SERVICE_PORT));
+    expect(status).toBe(200);
+    expect(["echo-a", "echo-b"]).toContain(who);
+    // As root the cluster IPs are on the loopback interface: the variables are Kubernetes' own.
+    if (IS_ROOT) expect(env.ECHO_SERVICE_HOST).toBe(clusterIP);
+  });
+
+  it.runIf(IS_ROOT)("answers on the ClusterIP itself", async () => {
+    const seen = await tally(clusterIP, 80, 20);
+    expect([...seen.keys()].sort()).toEqual(["echo-a", "echo-b"]);
+  });
+
+  it("stops sending traffic to a pod whose readiness fails, and sends it again once ready", async () => {
+    await get("127.0.0.1", podPorts["echo-b"], "/unready");
+    const started = Date.now();
+    await eventually(async () => {
+      const seen = await tally("127.0.0.1", nodePort, 10);
+      return seen.has("echo-b") ? undefined : true;
+    }, "echo-b out of the node port's rotation", 30_000);
+    const tookMs = Date.now() - started;
+    const seen = await tally("127.0.0.1", nodePort, 50);
+    expect([...seen.keys()]).toEqual(["echo-a"]);
+    await get("127.0.0.1", podPorts["echo-b"], "/ready-again");
+    await eventually(async () => {
+      const back = await tally("127.0.0.1", nodePort, 10);
+      return back.has("echo-b") ? true : undefined;
+    }, "echo-b back in rotation", 30_000);
+    console.log(`readiness failure left the rotation in ${tookMs} ms`);
+  });
+
+  it("stops listening when the Service is deleted", async () => {
+    await api("DELETE", "/api/v1/namespaces/default/services/echo");
+    await agent.waitForLine(new RegExp(`service proxy: closed TCP/0\\.0\\.0\\.0:${nodePort}`));
+    await expect(get("127.0.0.1", nodePort)).rejects.toThrow();
+  });
+});
