@@ -169,8 +169,11 @@ export class ServiceProxy {
       await manager.remove(ip);
     }
     for (const ip of add) {
-      if (await manager.add(ip)) this.addresses.add(ip);
-      else this.options.log(this.warned.has(ip) ? "debug" : "warn", `service proxy: cannot add ${ip} to the loopback interface`);
+      if (await manager.add(ip)) {
+        this.addresses.add(ip);
+        continue;
+      }
+      this.options.log(this.warned.has(ip) ? "debug" : "warn", `service proxy: cannot add ${ip} to the loopback interface`);
       this.warned.add(ip);
     }
     return this.addresses;
