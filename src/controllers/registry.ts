@@ -8,6 +8,7 @@ import { reconcileJob } from "./job/controller";
 import { reconcileReplicaSet } from "./replicaset/controller";
 import { reconcileNode } from "./nodelifecycle/controller";
 import { reconcileService } from "./endpointslice/controller";
+import { reconcileNamespaceServiceAccounts } from "../auth/serviceaccounts";
 
 /** Each controller acts under its own name, the one Kubernetes' controller-manager gives it (Events' "From"). */
 export const CONTROLLERS: ReadonlyMap<string, RegisteredController> = new Map<string, RegisteredController>([
@@ -17,5 +18,6 @@ export const CONTROLLERS: ReadonlyMap<string, RegisteredController> = new Map<st
   ["batch/cronjobs", { name: "cronjob-controller", reconcile: reconcileCronJob }],
   ["batch/jobs", { name: "job-controller", reconcile: reconcileJob }],
   ["nodes", { name: "node-controller", reconcile: reconcileNode }],
+  ["namespaces", { name: "service-account-controller", reconcile: reconcileNamespaceServiceAccounts }],
   ["services", { name: "endpointslice-controller", reconcile: reconcileService }],
 ]);

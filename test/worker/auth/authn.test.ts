@@ -124,3 +124,17 @@ describe("bootstrap tokens and node credentials", () => {
     expect((await whoami(created.token)).status).toBe(401);
   });
 });
+
+describe("the default service account", () => {
+  it("appears in every new namespace, for `kubectl create token default`", async () => {
+    await namespaceOnce("with-default");
+    let found = 0;
+    for (let i = 0; i < 50 && found !== 200; i++) {
+      found = (await get("/api/v1/namespaces/with-default/serviceaccounts/default")).status;
+      if (found !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(found).toBe(200);
+    const tr = await ok(post<{ status: { token: string } }>("/api/v1/namespaces/with-default/serviceaccounts/default/token", { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: {} }));
+    expect((await ok(whoami(tr.status.token))).status.userInfo.username).toBe("system:serviceaccount:with-default:default");
+  });
+});
