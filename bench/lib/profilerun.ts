@@ -3,14 +3,16 @@
 // workerd's CPU profiler on, and prints CPU per request in the Worker's isolate (the API's code,
 // its Durable Objects included) and in the D1 simulator's isolate (D1's code and SQLite), with the
 // sources and functions that take it. The profiler slows the server, so nothing is appended to
-// RESULTS.md; the .cpuprofile files are kept in bench/.state/profiles for DevTools.
+// RESULTS.md; the .cpuprofile files are kept in bench/.state/profiles for DevTools. Last, a build
+// that counts D1 calls by caller (bench/lib/d1count.ts) says which part of the system makes them.
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { freePort } from "../../src/cli/ports";
 import type { Call } from "./load";
+import { buildCountingWorker, describeCounts, readCounts } from "./d1count";
 import { breakdown, loadBundleMap, record, saveProfile, type Breakdown } from "./profile";
 import { ms } from "./stats";
-import { CLIENTS, phase, startApi, startFloor, type Limits, type Target } from "./targets";
+import { CLIENTS, PODS, phase, startApi, startFloor, type Limits, type Target } from "./targets";
 
 const WARMUP: Limits = { count: 300, maxMs: 15_000 };
 const CREATES: Limits = { count: 2_000, maxMs: 15_000 };
@@ -71,6 +73,32 @@ async function profileSide(t: Target, port: number, o: ProfileRunOptions): Promi
   return [creates.report, gets.report];
 }
 
+const COUNTED: Limits = { count: 500, maxMs: 30_000 };
+
+/** D1 calls per create, get and dry-run create, by caller, from the counting build (no profiler). */
+async function countD1(o: ProfileRunOptions): Promise<string> {
+  o.log("building the D1-counting Worker");
+  const script = await buildCountingWorker(join(dirname(o.outDir), "d1count"));
+  const t = await startApi(script);
+  o.track(t);
+  try {
+    await phase(t, CLIENTS, { count: 200, maxMs: 15_000 }, (i) => t.create(`warm-${i}`));
+    await t.settle?.();
+    await readCounts(t);
+    const lines = ["== D1 calls per request, by caller (counting build, 32 clients; creates counted until the scheduler is done)"];
+    const creates = await phase(t, CLIENTS, COUNTED, (i) => t.create(`bench-${i}`));
+    await t.settle?.();
+    lines.push(`  per pod create (${creates.done}):`, ...describeCounts(await readCounts(t), creates.done));
+    const gets = await phase(t, CLIENTS, COUNTED, (i) => t.get(`bench-${i % creates.done}`));
+    lines.push(`  per pod get (${gets.done}):`, ...describeCounts(await readCounts(t), gets.done));
+    const dry = await phase(t, CLIENTS, COUNTED, (i) => ({ ...t.create(`dry-${i}`), path: `${PODS}?dryRun=All` }));
+    lines.push(`  per dryRun=All create (${dry.done}):`, ...describeCounts(await readCounts(t), dry.done));
+    return lines.join("\n");
+  } finally {
+    await t.close();
+  }
+}
+
 export async function profileRun(o: ProfileRunOptions): Promise<void> {
   await mkdir(o.outDir, { recursive: true });
   const apiPort = await freePort();
@@ -92,5 +120,6 @@ export async function profileRun(o: ProfileRunOptions): Promise<void> {
   } finally {
     await floor.close();
   }
+  report.push(await countD1(o));
   console.log(`\n${report.join("\n\n")}\n\nProfiles: ${o.outDir} (open in Chrome DevTools, Performance panel).`);
 }

@@ -69,6 +69,18 @@ const lat = (s: Summary) => `${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)}`;
 const count = (l: LoadResult) => `${l.done} in ${(l.elapsedMs / 1000).toFixed(1)} s`;
 const cpu = (l: LoadResult) => ms(l.serverCpuMs);
 
+/** The share of one core workerd used during a phase (CPU per request times requests per second). */
+const core = (l: LoadResult) => (l.serverCpuMs * l.perSecond) / 1000;
+
+/** Whether the server's own CPU or the machine set the pace of the creates. */
+function pace(r: BenchResults): string {
+  const [api, floor] = [core(r.api.creates), core(r.floor.creates)];
+  const line =
+    `- workerd (one thread for the Worker, its Durable Objects and D1) used ${(api * 100).toFixed(0)}% of a core during the API's creates ` +
+    `and ${(floor * 100).toFixed(0)}% during the floor's`;
+  return Math.max(api, floor) < 0.8 ? `${line}: well under one core, so its own CPU was not what limited the rate (other processes on the machine, I/O or the clients were); compare runs by CPU per request.` : `${line}.`;
+}
+
 /** [measure, throughput, latency p50 / p99 / max in ms, workerd CPU ms per request, sample]. */
 export function rows(r: BenchResults): string[][] {
   const { api, floor, watch, list } = r;
@@ -84,7 +96,7 @@ export function rows(r: BenchResults): string[][] {
     ...background(r),
     [`API pod creates with dryRun=All (${r.clients} clients)`, rate(r.dryRun), lat(r.dryRun.latency), cpu(r.dryRun), count(r.dryRun)],
     [`API / floor creates/s`, `${(api.creates.perSecond / floor.creates.perSecond).toFixed(2)}×`, "", "", ""],
-    [`Floor / API workerd CPU per create`, `${(floor.creates.serverCpuMs / api.creates.serverCpuMs).toFixed(2)}×`, "", "", "the creates/s ratio if workerd had a core to itself"],
+    [`Floor / API workerd CPU per create`, `${(floor.creates.serverCpuMs / api.creates.serverCpuMs).toFixed(2)}×`, "", "", "the creates/s ratio when workerd's CPU is the limit"],
     [`API / floor gets/s`, `${(api.gets.perSecond / floor.gets.perSecond).toFixed(2)}×`, "", "", ""],
     [`API create, 1 client`, rate(api.serialCreates), lat(api.serialCreates.latency), cpu(api.serialCreates), count(api.serialCreates)],
     [`Floor create, 1 client`, rate(floor.serialCreates), lat(floor.serialCreates.latency), cpu(floor.serialCreates), count(floor.serialCreates)],
@@ -124,6 +136,7 @@ export function markdown(r: BenchResults): string {
     `- Commit: ${revision.commit}${revision.dirty ? " (the working tree had uncommitted changes under src/, migrations/ or the config: these figures are for that tree)" : ""}.`,
     `- Setup: the Worker served directly on Miniflare (no wrangler dev proxy), D1 and Durable Objects persisted to a temp dir; ` +
       `${r.clients} keep-alive clients (undici Agent) in one Node process on the same machine; run took ${r.totalSeconds.toFixed(0)} s.`,
+    pace(r),
     "",
     table,
     "",
