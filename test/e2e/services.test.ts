@@ -5,6 +5,7 @@
 // and a LoadBalancer Service's edge hostname. kubectl's get, describe and expose as with Kubernetes.
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/cli/ports";
 import { useAgents, type AgentProcess } from "./agent-harness";
@@ -15,17 +16,31 @@ const cluster = useCluster();
 const agents = useAgents(cluster);
 const NODE = "svc-1";
 
-// "/" answers the pod's name; "/ready" is the readiness probe, 503 after "/unready" until "/ready-again".
+// "/" answers the pod's name; "/ready" is the readiness probe, 503 after "/unready" until
+// "/ready-again"; "/echo" repeats the request; a WebSocket answers each short text message with
+// "{pod}:{message}".
 const SERVER = `
 const http = require("http");
+const crypto = require("crypto");
 let ready = true;
-http.createServer((req, res) => {
+const server = http.createServer((req, res) => {
   if (req.url === "/ready") { res.statusCode = ready ? 200 : 503; return res.end(); }
   if (req.url === "/unready") { ready = false; return res.end("ok"); }
   if (req.url === "/ready-again") { ready = true; return res.end("ok"); }
   if (req.url.startsWith("/echo")) { let body = ""; req.on("data", (c) => body += c); return req.on("end", () => res.end(req.method + " " + req.url + " " + body)); }
   res.end(process.env.POD_NAME);
-}).listen(Number(process.env.PORT), "127.0.0.1");
+});
+server.on("upgrade", (req, socket) => {
+  const accept = crypto.createHash("sha1").update(req.headers["sec-websocket-key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
+  socket.write("HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Accept: " + accept + "\\r\\n\\r\\n");
+  socket.on("data", (buf) => {
+    const len = buf[1] & 127, mask = buf.subarray(2, 6);
+    const text = Buffer.from(buf.subarray(6, 6 + len).map((b, i) => b ^ mask[i % 4])).toString();
+    const reply = Buffer.from(process.env.POD_NAME + ":" + text);
+    socket.write(Buffer.concat([Buffer.from([0x81, reply.length]), reply]));
+  });
+});
+server.listen(Number(process.env.PORT), "127.0.0.1");
 `;
 
 function podSpec(port: number) {
@@ -71,6 +86,26 @@ function viaEdge(host: string, path = "/"): Promise<{ status: number; body: stri
       res.on("data", (c: string) => (body += c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
     });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** Opens a WebSocket through the Worker, sends one short text message, and resolves with the reply. */
+function webSocketEcho(path: string, message: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const headers = { connection: "Upgrade", upgrade: "websocket", "sec-websocket-key": randomBytes(16).toString("base64"), "sec-websocket-version": "13", authorization: `Bearer ${cluster.token}` };
+    const req = httpsRequest(cluster.url + path, { headers, ca: cluster.caCert, timeout: 10_000 });
+    req.on("upgrade", (_res, socket) => {
+      const payload = Buffer.from(message);
+      const mask = randomBytes(4);
+      socket.write(Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, payload.map((b, i) => b ^ mask[i % 4])]));
+      socket.once("data", (buf: Buffer) => {
+        resolve(buf.subarray(2, 2 + (buf[1] & 127)).toString());
+        socket.destroy();
+      });
+    });
+    req.on("response", (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
     req.on("error", reject);
     req.end();
   });
@@ -158,6 +193,11 @@ describe("Services with real pods", () => {
     expect(res).toEqual({ status: 200, body: "POST /echo/a%20b?x=1 hello" });
     const pod = await viaApi(`/api/v1/namespaces/default/pods/web-a:${ports["web-a"]}/proxy/`);
     expect(pod).toEqual({ status: 200, body: "web-a" });
+  });
+
+  it("carries WebSocket upgrades to the pods", async () => {
+    const reply = await webSocketEcho("/api/v1/namespaces/default/services/web:80/proxy/ws", "hi");
+    expect(reply).toMatch(/^web-[ab]:hi$/);
   });
 
   it("publishes the LoadBalancer at its edge hostname, balanced, without credentials", async () => {
