@@ -7,21 +7,20 @@ import { join, resolve } from "node:path";
 import type { Pod } from "../apis/core/v1/pod";
 import { AGENT_USAGE, parseAgentArgs, type AgentArgs } from "./args";
 import { systemClock } from "./clock";
-import { KubeClient, isApiError } from "./kube/client";
-import { Informer, abortableSleep, httpListWatch } from "./kube/informer";
+import { KubeClient } from "./kube/client";
 import { loadKubeconfig } from "./kube/kubeconfig";
-import { PODS } from "./kube/resources";
 import { errorText, stderrLogger, type Logger } from "./log";
-import { LeaseRenewer } from "./node/leases";
-import { detectInternalIP, readMachine, type MachineFacts } from "./node/machine";
+import { detectInternalIP, readMachine } from "./node/machine";
 import { allocatable } from "./node/nodestatus";
-import { NodeRegistration } from "./node/registration";
+import { startNodes } from "./nodes";
 import type { BackoffLimits } from "./pods/backoff";
 import { eventRecorder, noEvents } from "./pods/events";
 import { PodManager } from "./pods/manager";
 import { ObjectCache } from "./pods/objects";
 import { passingProbes, runtimeProbes } from "./pods/probeexec";
+import { watchPods } from "./podsource";
 import { createRuntime, simulatedMachine } from "./runtimes";
+import type { Runtime } from "./runtime/types";
 import { agentHandler } from "./server/handler";
 import { startServiceProxy } from "./serviceproxy/setup";
 import { TunnelClient } from "./tunnel/client";
@@ -52,13 +51,6 @@ const DEFAULT_LEASE_INTERVAL_MS = 10_000;
  */
 const MANY_NODES_CONCURRENCY = 4;
 
-async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
-}
-
 export async function runAgent(options: AgentOptions): Promise<Agent> {
   const log = options.log ?? stderrLogger();
   const abort = new AbortController();
@@ -76,24 +68,21 @@ export async function runAgent(options: AgentOptions): Promise<Agent> {
   const pods = new Map<string, Pod>();
   const runtime = await createRuntime(options, { stateDir, hostIP, podByUid: (uid) => pods.get(uid) });
   const runtimeVersion = await runtime.version();
-  const machine = async (): Promise<MachineFacts> => (simulated ? simulatedMachine() : readMachine(stateDir));
 
-  const registrations = nodeNames.map((name) => new NodeRegistration({ client, name, internalIP: hostIP, runtimeVersion, clock, labels: options.labels }));
-  // Leases start with the first registered node, so a long registration of many nodes does not
-  // leave the early ones without a heartbeat.
-  const leases = new LeaseRenewer({ client, clock, log, intervalMs: options.leaseIntervalMs ?? DEFAULT_LEASE_INTERVAL_MS, concurrency: many ? MANY_NODES_CONCURRENCY : 1 });
-  void leases.run(() => registrations.filter((r) => r.uid).map((r) => ({ name: r.name, uid: r.uid })), signal);
-  const facts = await machine();
-  // A node that fails to register (a busy or restarting control plane) is tried again, not fatal.
-  await inBatches(registrations, MANY_NODES_CONCURRENCY, async (r) => {
-    for (let wait = 1000; !signal.aborted; wait = Math.min(wait * 2, 30_000)) {
-      try {
-        return await r.register(facts);
-      } catch (err) {
-        log("warn", `registering node ${r.name}: ${errorText(err)}; retrying in ${wait / 1000}s`);
-        await abortableSleep(wait, signal);
-      }
-    }
+  const { facts } = await startNodes({
+    client,
+    names: nodeNames,
+    hostIP,
+    runtime,
+    runtimeVersion,
+    labels: options.labels,
+    clock,
+    log,
+    signal,
+    leaseIntervalMs: options.leaseIntervalMs ?? DEFAULT_LEASE_INTERVAL_MS,
+    statusIntervalMs: options.statusIntervalMs ?? STATUS_INTERVAL_MS,
+    concurrency: many ? MANY_NODES_CONCURRENCY : 1,
+    machine: async () => (simulated ? simulatedMachine() : readMachine(stateDir)),
   });
   log("info", `registered ${many ? `${nodeNames.length} nodes (${nodeNames[0]} .. ${nodeNames[nodeNames.length - 1]})` : `node ${options.name}`} with runtime ${runtimeVersion}`);
 
@@ -129,48 +118,7 @@ export async function runAgent(options: AgentOptions): Promise<Agent> {
     for (const manager of managers.values()) manager.objectChanged(kind, namespace, name);
   });
 
-  const managerOf = (pod: Pod) => managers.get(pod.spec?.nodeName ?? "");
-  const podInformer = new Informer<Pod>(
-    httpListWatch<Pod>(client, PODS, many ? {} : { fieldSelector: `spec.nodeName=${options.name}` }),
-    {
-      added: (pod) => {
-        pods.set(pod.metadata.uid ?? "", pod);
-        managerOf(pod)?.upsert(pod);
-      },
-      updated: (pod) => {
-        pods.set(pod.metadata.uid ?? "", pod);
-        managerOf(pod)?.upsert(pod);
-      },
-      deleted: (pod) => {
-        pods.delete(pod.metadata.uid ?? "");
-        managerOf(pod)?.remove(pod);
-      },
-    },
-    { onError: (err) => log("warn", `watching pods: ${errorText(err)}`) },
-  );
-  void podInformer.run(signal);
-  const ready = podInformer.synced.then(async () => {
-    for (const manager of managers.values()) await manager.cleanUpLeftovers();
-  });
-
-  const statusLoop = async (): Promise<void> => {
-    while (!signal.aborted) {
-      await new Promise((r) => setTimeout(r, options.statusIntervalMs ?? STATUS_INTERVAL_MS));
-      if (signal.aborted) return;
-      const [current, runtimeOk] = await Promise.all([machine(), runtime.version().then(() => true, () => false)]);
-      const readiness = runtimeOk ? { ready: true } : { ready: false, message: "container runtime is down" };
-      await inBatches(registrations, MANY_NODES_CONCURRENCY, async (r) => {
-        try {
-          await r.report(current, readiness);
-        } catch (err) {
-          // Someone deleted the Node: register it again, as the kubelet does.
-          if (isApiError(err, 404)) await r.register(current).catch((e: unknown) => log("warn", `re-registering ${r.name}: ${errorText(e)}`));
-          else log("warn", `node ${r.name} status: ${errorText(err)}`);
-        }
-      });
-    }
-  };
-  void statusLoop();
+  const ready = watchPods({ client, managers, pods, log, signal });
 
   // Simulated nodes have no logs worth a connection each; real nodes keep a tunnel open.
   const tunnels = simulated
@@ -191,18 +139,21 @@ export async function runAgent(options: AgentOptions): Promise<Agent> {
         abort.abort();
         await serviceProxy?.stop();
         for (const manager of managers.values()) manager.stop();
-        if (stopOptions.stopContainers) {
-          const { containers, sandboxes } = await runtime.list();
-          await Promise.all(containers.filter((c) => c.state.state === "running").map((c) => runtime.stopContainer(c.id, 5).catch(() => undefined)));
-          for (const c of containers) await runtime.removeContainer(c.id).catch(() => undefined);
-          for (const s of sandboxes) await runtime.removeSandbox(s.id).catch(() => undefined);
-        }
+        if (stopOptions.stopContainers) await removeEverything(runtime);
         await runtime.close();
         client.close();
       })();
       return stopping;
     },
   };
+}
+
+/** Stops and removes every container and sandbox the runtime has (an agent told to leave nothing behind). */
+async function removeEverything(runtime: Runtime): Promise<void> {
+  const { containers, sandboxes } = await runtime.list();
+  await Promise.all(containers.filter((c) => c.state.state === "running").map((c) => runtime.stopContainer(c.id, 5).catch(() => undefined)));
+  for (const c of containers) await runtime.removeContainer(c.id).catch(() => undefined);
+  for (const s of sandboxes) await runtime.removeSandbox(s.id).catch(() => undefined);
 }
 
 /** `edgeplane agent`: runs until SIGINT or SIGTERM. */
