@@ -178,10 +178,12 @@ export class Scheduler extends DurableObject<Env> {
     const client = new Client(store, () => now, SCHEDULER_NAME);
     for (const { pod, message } of failed) {
       const key = podKey(pod);
-      const before = this.unschedulable.get(key)?.message;
       this.unschedulable.set(key, { pod, message });
-      if (before === message) continue;
       const current = (pod.status ?? {}) as { conditions?: StatusCondition[] };
+      // The pod itself remembers what it was told, so a scheduler that restarted (or was evicted)
+      // does not write every pending pod's status and Event again.
+      const told = current.conditions?.find((c) => c.type === "PodScheduled");
+      if (told?.status === "False" && told.reason === "Unschedulable" && told.message === message) continue;
       const condition = { type: "PodScheduled", status: "False", reason: "Unschedulable", message, lastProbeTime: null, lastTransitionTime: timestamp(now) } as StatusCondition;
       const status = { ...current, conditions: setCondition(current.conditions, condition) };
       const written = await client.apply({ type: "updateStatus", resource: "pods", object: { ...pod, status } });
