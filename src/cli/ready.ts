@@ -7,20 +7,20 @@ export interface ReadyOptions {
   token: string;
   /** The server's certificate. */
   ca: string;
-  /** Resolves with the reason when waiting is pointless (the server exited, the build failed). */
-  failed: Promise<string>;
+  /** Resolves with the error to throw when waiting is pointless (the server exited, the build failed). */
+  failed: Promise<Error>;
   timeoutMs: number;
 }
 
 const POLL_MS = 250;
 
 export async function waitForReady({ url, token, ca, failed, timeoutMs }: ReadyOptions): Promise<void> {
-  let failure: string | undefined;
-  void failed.then((reason) => (failure = reason));
+  let failure: Error | undefined;
+  void failed.then((err) => (failure = err));
   const deadline = Date.now() + timeoutMs;
   let last = "no answer yet";
   while (Date.now() < deadline) {
-    if (failure !== undefined) throw new Error(`${failure} before the API was ready`);
+    if (failure !== undefined) throw failure;
     try {
       const res = await request(`${url}/readyz`, { headers: { authorization: `Bearer ${token}` }, ca, timeoutMs: 5_000 });
       if (res.status === 200) return;

@@ -57,7 +57,7 @@ export function applyMigrations(persistDir: string, options: RunOptions): Promis
   return runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], options);
 }
 
-export interface DevServerOptions {
+export interface WranglerDevOptions {
   port: number;
   inspectorPort: number;
   persistDir: string;
@@ -69,7 +69,7 @@ export interface DevServerOptions {
 }
 
 /** The arguments of `node <wrangler> dev ...` for a local control plane. */
-export function wranglerDevArgs(o: DevServerOptions): string[] {
+export function wranglerDevArgs(o: WranglerDevOptions): string[] {
   return [
     WRANGLER_BIN, "dev",
     "--config", WRANGLER_CONFIG,

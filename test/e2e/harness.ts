@@ -9,7 +9,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { startControlPlane, type ControlPlane } from "../../src/cli/controlplane";
 import { request } from "../../src/cli/http";
-import { freePort } from "../../src/cli/ports";
 import { runKubectl, startKubectl, type KubectlProcess, type KubectlResult } from "./kubectl";
 
 export interface KubectlOptions {
@@ -69,9 +68,8 @@ export function useCluster(): Cluster {
   beforeAll(async () => {
     stateDir = await mkdtemp(join(tmpdir(), "edgeplane-e2e-"));
     process.on("exit", killKubectls);
-    const port = await freePort();
     try {
-      controlPlane = await startControlPlane({ port, stateDir, log: (line) => serverLog.push(line) });
+      controlPlane = await startControlPlane({ port: 0, stateDir, log: (line) => serverLog.push(line) });
     } catch (err) {
       throw new Error(`${(err as Error).message}\n--- server output ---\n${serverLog.slice(-60).join("\n")}`);
     }
