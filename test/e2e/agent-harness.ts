@@ -26,7 +26,7 @@ export interface AgentProcess {
 
 export interface AgentOptions {
   name: string;
-  runtime?: "process" | "simulated";
+  runtime?: "process" | "simulated" | "podman";
   /** Defaults to a folder per node in the cluster's state folder, kept across restarts. */
   stateDir?: string;
   args?: string[];

@@ -128,7 +128,7 @@ describe("Deployments over agents", () => {
     await new Promise((r) => setTimeout(r, 2000));
     const replaced = await eventually(
       async () => {
-        await cluster.api("GET", "/cdn-cgi/handler/scheduled?cron=*+*+*+*+*");
+        await cluster.api("GET", "/cdn-cgi/local/scheduled?cron=*+*+*+*+*");
         const list = await pods("app=nginx");
         const onSpare = list.filter((p) => ready(p) && p.spec.nodeName === "spare");
         return onSpare.length === 2 ? onSpare : undefined;
