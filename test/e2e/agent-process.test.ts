@@ -84,6 +84,10 @@ describe("agent with the process runtime", () => {
       "ContainersReady=True",
     ]);
     expect(await cluster.kubectlOk(["get", "pod", "web"])).toMatch(/web\s+2\/2\s+Running\s+0\s/);
+    // Probes keep passing every second, but nothing changes: nothing is written.
+    const settled = (await getPod("web"))?.metadata.resourceVersion;
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect((await getPod("web"))?.metadata.resourceVersion).toBe(settled);
 
     expect(await cluster.kubectlOk(["logs", "web", "-c", "server"])).toMatch(/^starting\n/);
     await eventually(async () => ((await cluster.kubectlOk(["logs", "web", "-c", "ticker"])).includes("tick 3") ? true : undefined), "ticker output");
