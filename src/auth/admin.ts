@@ -5,6 +5,7 @@
 //   POST   /admin/tokens              a new bootstrap token {ttlSeconds, description}
 //   DELETE /admin/tokens/{id}         revoke a token
 //   GET    /admin/audit               audit records, newest first (?limit, ?before=<id>, ?since=<ms>)
+// and the service account issuer's discovery documents (oidc.ts).
 import type { Hono } from "hono";
 import type { AppEnv } from "../api/context";
 import { sendError } from "../api/respond";
@@ -12,6 +13,7 @@ import { badRequest, internalError, notFound } from "../api/status";
 import { AuditLog } from "./audit";
 import { authConfig } from "./config";
 import { keyRing } from "./encryption/keys";
+import { mountIssuerDiscovery } from "./oidc";
 import { reencryptSecrets } from "./encryption/reencrypt";
 import { TokenStore } from "./tokens";
 
@@ -22,6 +24,7 @@ function intParam(value: string | undefined): number | undefined {
 }
 
 export function mountAdmin(app: Hono<AppEnv>): void {
+  mountIssuerDiscovery(app);
   app.post("/admin/secrets/reencrypt", async (c) => {
     const ring = await keyRing(c.env.ENCRYPTION_KEYS);
     if (!ring) return sendError(c, internalError("no encryption key is configured (ENCRYPTION_KEYS)"));

@@ -1,16 +1,22 @@
 // The edgeplane command. One module per subcommand; this file only dispatches.
 import { dev, DEV_USAGE } from "./dev";
+import { auditCommand } from "./auditcmd";
+import { secretsCommand } from "./secretscmd";
+import { tokenCommand } from "./tokencmd";
 import { agentCommand } from "../agent/main";
 
 const USAGE = `Usage: edgeplane <command> [options]
 
 Commands:
-  dev    run a local control plane and write a kubeconfig for kubectl
-  agent  run a node agent against a control plane (edgeplane agent --help)
+  dev      run a local control plane and write a kubeconfig for kubectl
+  agent    run a node agent against a control plane (edgeplane agent --help)
+  token    bootstrap tokens for joining nodes: create --ttl, list, revoke
+  secrets  reencrypt: seal every Secret under the current encryption key
+  audit    the newest audit records
 
 ${DEV_USAGE}`;
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { dev, agent: agentCommand };
+const commands: Record<string, (argv: string[]) => Promise<number>> = { dev, agent: agentCommand, token: tokenCommand, secrets: secretsCommand, audit: auditCommand };
 
 async function main(argv: string[]): Promise<number> {
   const major = Number(process.versions.node.split(".")[0]);

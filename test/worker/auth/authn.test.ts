@@ -138,3 +138,20 @@ describe("the default service account", () => {
     expect((await ok(whoami(tr.status.token))).status.userInfo.username).toBe("system:serviceaccount:with-default:default");
   });
 });
+
+describe("service account issuer discovery", () => {
+  it("publishes the keys that verify service account tokens", async () => {
+    await namespaceOnce("authn");
+    const token = await serviceAccountToken("authn", "federated");
+    const config = await ok(as(token).get<{ issuer: string; jwks_uri: string }>("/.well-known/openid-configuration"), 200);
+    expect(config).toMatchObject({ issuer: DEFAULT_ISSUER, jwks_uri: "http://edgeplane.test/openid/v1/jwks" });
+    const jwks = await ok(as(token).get<{ keys: (JsonWebKey & { kid: string })[] }>("/openid/v1/jwks"), 200);
+    expect(jwks.keys).toHaveLength(1);
+    expect(jwks.keys[0]).not.toHaveProperty("d");
+    const [header, payload, signature] = token.split(".");
+    const key = await crypto.subtle.importKey("jwk", jwks.keys[0], { name: "ECDSA", namedCurve: "P-256" }, false, ["verify"]);
+    const sig = Uint8Array.from(atob(signature.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+    expect(await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, key, sig, new TextEncoder().encode(`${header}.${payload}`))).toBe(true);
+    expect((await as(undefined).get("/openid/v1/jwks")).status).toBe(403);
+  });
+});
