@@ -2,6 +2,7 @@
 // defaults, system metadata, validation and managed fields in kube-apiserver's order, then one
 // conditional store write whose failure is mapped to the Status Kubernetes returns.
 import type { KindDef, KubeObject } from "../apis/types";
+import { deepEqual } from "../util/json";
 import { updateManagedFields } from "./patch/managedfields";
 import { keyOf, type Store, type WriteOutcome } from "../store/store";
 import { dryRunAttempt, writeClaiming, type Allocator, type Assigned } from "./allocating";
@@ -168,6 +169,9 @@ export async function writeUpdate(w: WriteContext, old: KubeObject, candidate: K
   const refused = opts.deletion ? undefined : await admission(w, "UPDATE", obj, old);
   if (refused) return { ok: false, error: refused };
   const final = opts.managedFieldsSet ? obj : managed(w, obj, old);
+  // A write that changes nothing is not a write: no new resourceVersion, no watch event
+  // (kubectl then says "patched (no change)"), as in Kubernetes.
+  if (!isFinished(w, final) && unchanged(final, old)) return { ok: true, value: old };
   const atOldRevision = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, resourceVersion: old.metadata.resourceVersion } });
   if (allocator && !isFinished(w, final)) {
     const key = keyOf(w.resource, old);
@@ -240,3 +244,11 @@ export async function writeDelete(w: WriteContext, obj: KubeObject, opts: Delete
   return { ok: false, error: outcomeError(w, obj.metadata.name ?? "", obj.metadata.namespace, outcome) };
 }
 
+/** Equal but for bookkeeping: the resourceVersion and the times of managed-field entries. */
+function unchanged(next: KubeObject, old: KubeObject): boolean {
+  const plain = (o: KubeObject) => ({
+    ...o,
+    metadata: { ...o.metadata, resourceVersion: undefined, managedFields: o.metadata.managedFields?.map(({ time: _time, ...entry }) => entry) },
+  });
+  return deepEqual(plain(next), plain(old));
+}
