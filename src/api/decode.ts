@@ -15,6 +15,9 @@ import type { FieldCause } from "../apis/types";
 /** kube-apiserver's --max-request-body-bytes default (3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
+/** What decode errors show of a Secret's body instead of its start. */
+export const SECRET_BODY = "<secret contents redacted>";
+
 /** Body media types for create and update, in the order a 415 lists them. */
 export const INPUT_MEDIA_TYPES = ["application/json", "application/yaml"] as const;
 
@@ -50,6 +53,8 @@ export function decodeDocument(bytes: Uint8Array, format: "json" | "yaml", kind:
   const parsed = format === "yaml" ? parseYaml(text) : parseJson(text);
   const object = parsed.ok ? asObject(parsed.value) : parsed;
   if (object.ok) return ok(object.value);
+  // A Secret's body is never echoed back: the summary and parsers' messages quote the input.
+  if (kind === "Secret") return fail(badRequest(`the object provided is unrecognized (must be of type ${kind}): ${SECRET_BODY}`));
   // handlers.transformDecodeError: no kind could be read, so name the expected type and show the start of the body.
   return fail(badRequest(`the object provided is unrecognized (must be of type ${kind}): ${object.message} (${summarize(bytes)})`));
 }

@@ -1,10 +1,9 @@
 // kube-apiserver's authorizer chain with --authorization-mode=Node,RBAC: members of
 // system:masters may do anything, then the Node authorizer, then RBAC. The first to allow wins;
-// when none does, the request is forbidden with Kubernetes' message and the authorizers' reasons.
+// when none does, the request is forbidden (forbidden.ts) with the authorizers' reasons.
 import type { KubeObject } from "../apis/types";
-import { forbidden, quote, type ApiError } from "../api/status";
 import type { Store } from "../store/store";
-import { resourceOf, type Attributes } from "./attributes";
+import type { Attributes } from "./attributes";
 import { ALLOW, type Decision } from "./decision";
 import { authorizeNode, type NodeGraph } from "./node/authorizer";
 import { rbacPolicy } from "./rbac/cache";
@@ -43,25 +42,4 @@ export function storeAuthorizer(store: Store, now: () => number = Date.now): Aut
       return { allowed: false, reason: [node.reason, decision.reason].filter(Boolean).join("\n") };
     },
   };
-}
-
-const SANITIZE: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
-
-/** responsewriters.forbiddenMessage, HTML-escaped as Kubernetes does. */
-export function forbiddenMessage(attrs: Attributes): string {
-  const who = quote(attrs.user.name);
-  let text: string;
-  if (!attrs.resourceRequest) text = `User ${who} cannot ${attrs.verb} path ${quote(attrs.path)}`;
-  else {
-    const scope = attrs.namespace ? `in the namespace ${quote(attrs.namespace)}` : "at the cluster scope";
-    text = `User ${who} cannot ${attrs.verb} resource ${quote(resourceOf(attrs))} in API group ${quote(attrs.apiGroup)} ${scope}`;
-  }
-  return text.replace(/[&<>]/g, (c) => SANITIZE[c]);
-}
-
-/** 403 for a request no authorizer allowed. */
-export function forbiddenError(attrs: Attributes, reason: string): ApiError {
-  const why = reason ? `${forbiddenMessage(attrs)}: ${reason}` : forbiddenMessage(attrs);
-  if (!attrs.resourceRequest) return { code: 403, reason: "Forbidden", message: `forbidden: ${why}`, details: {} };
-  return forbidden(attrs.resource, attrs.apiGroup, attrs.name, why);
 }

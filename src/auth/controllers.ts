@@ -8,7 +8,7 @@
 import type { ApiError } from "../api/status";
 import type { Action } from "../controllers/types";
 import type { Attributes } from "./attributes";
-import { forbiddenError } from "./authorizer";
+import { forbiddenError } from "./forbidden";
 import { DEFAULT_CLUSTER_ROLE_BINDINGS, DEFAULT_CLUSTER_ROLES } from "./rbac/defaults";
 import { RbacPolicy } from "./rbac/policy";
 import { AUTHENTICATED, serviceAccountGroups, serviceAccountUsername, type UserInfo } from "./user";

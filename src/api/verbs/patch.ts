@@ -9,7 +9,7 @@ import type { PatchError } from "../patch/types";
 import { apiVersionOf } from "../admission";
 import type { Target } from "../paths";
 import { readBody, writeOptions, type WriteOptions } from "../request";
-import type { RequestQuery } from "../decode";
+import { SECRET_BODY, type RequestQuery } from "../decode";
 import { sendError, sendObject } from "../respond";
 import { checkScale, fromScale, toScale } from "../scale";
 import { badRequest, unsupportedMediaType, type ApiError, type Result } from "../status";
@@ -44,7 +44,8 @@ async function readPatchBody(c: Ctx, t: Target, apply: boolean): Promise<Result<
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (err) {
     // JSON.parse reports malformed input only by throwing.
-    return { ok: false, error: badRequest(`error decoding patch: ${(err as Error).message}`) };
+    // The parser's message quotes the input: never a Secret's.
+    return { ok: false, error: badRequest(`error decoding patch: ${t.kind.kind === "Secret" ? SECRET_BODY : (err as Error).message}`) };
   }
 }
 

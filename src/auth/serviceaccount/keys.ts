@@ -14,7 +14,7 @@ export interface SigningKey {
 
 const ALGORITHM = { name: "ECDSA", namedCurve: "P-256" } as const;
 
-function derOf(entry: string): Uint8Array {
+function derOf(entry: string): Uint8Array<ArrayBuffer> {
   const body = entry.replace(/-----(BEGIN|END) [A-Z ]+-----/g, "");
   return fromBase64(body);
 }

@@ -2,7 +2,7 @@
 // through the API and watches, and re-encrypted under a new key with nothing left under the old.
 import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
-import { del, get, post, put, watchEvents } from "../client";
+import { call, del, get, patch, post, put, watchEvents } from "../client";
 import { codecFor } from "../../../src/auth/encryption/codec";
 import { keyRing, parseKeyRing } from "../../../src/auth/encryption/keys";
 import { reencryptSecrets } from "../../../src/auth/encryption/reencrypt";
@@ -23,6 +23,23 @@ async function everything(): Promise<string> {
   for (const { name } of tables.results) dumps.push(JSON.stringify((await env.DB.prepare(`SELECT * FROM "${name}"`).all()).results));
   return dumps.join("\n");
 }
+
+describe("secret data in errors", () => {
+  it("is not echoed by decode, patch or validation errors", async () => {
+    const value = "hunter2-leak-check";
+    const broken = await call("POST", "/api/v1/namespaces/default/secrets", `{"data":{"password":"${btoa(value)}"`, { "content-type": "application/json" });
+    expect(broken.status).toBe(400);
+    expect(JSON.stringify(broken.body)).not.toContain(btoa(value).slice(0, 8));
+    expect(broken.body).toMatchObject({ message: "the object provided is unrecognized (must be of type Secret): <secret contents redacted>" });
+    await ok(post("/api/v1/namespaces/default/secrets", secret("patched", "x")));
+    const badPatch = await patch("/api/v1/namespaces/default/secrets/patched", `{"stringData":{"password":"${value}"`, "application/merge-patch+json");
+    expect(badPatch.status).toBe(400);
+    expect(JSON.stringify(badPatch.body)).not.toContain(value);
+    const badBase64 = await post("/api/v1/namespaces/default/secrets", { apiVersion: "v1", kind: "Secret", metadata: { name: "b64" }, data: { password: `${value}!` } });
+    expect(badBase64.status).toBe(422);
+    expect(JSON.stringify(badBase64.body)).not.toContain(value);
+  });
+});
 
 describe("secrets at rest", () => {
   it("keep the value out of every D1 table, and still read back", async () => {
