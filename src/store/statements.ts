@@ -109,16 +109,20 @@ export function deleteObject(k: ObjectKey, expectedRv: number): SQL {
 
 const ownerKeyIs = (k: ObjectKey) => sql`${owners.resource} = ${k.resource} AND ${owners.namespace} = ${k.namespace} AND ${owners.name} = ${k.name}`;
 
-/** Replace the owner index of an object, only if this batch's write to it took effect. */
-export function replaceOwners(k: ObjectKey, ownerUids: string[]): SQL[] {
-  const applied = sql`(SELECT ${objects.rv} FROM ${objects} WHERE ${keyIs(k)}) = ${ourRevision}`;
-  return [
-    sql`DELETE FROM ${owners} WHERE ${ownerKeyIs(k)} AND ${applied}`,
-    ...ownerUids.map(
-      (uid) => sql`INSERT OR IGNORE INTO ${owners} (${col("owner_uid")}, ${col("resource")}, ${col("namespace")}, ${col("name")})
-        SELECT ${uid}, ${k.resource}, ${k.namespace}, ${k.name} WHERE ${applied}`,
-    ),
-  ];
+/**
+ * Replace the owner index of an object, only if this batch's write to it took effect: the newest
+ * log row is this object with exactly the data this batch wrote. (Comparing revisions alone is
+ * not enough: a losing writer of the same object would find the winner's row newest.)
+ */
+export function replaceOwners(k: ObjectKey, ownerUids: string[], data: string): SQL[] {
+  const applied = sql`EXISTS (SELECT 1 FROM ${changelog} WHERE ${changelog.id} = ${ourRevision} AND ${changelog.resource} = ${k.resource}
+    AND ${changelog.namespace} = ${k.namespace} AND ${changelog.name} = ${k.name} AND ${changelog.data} = ${data})`;
+  const statements = [sql`DELETE FROM ${owners} WHERE ${ownerKeyIs(k)} AND ${applied}`];
+  if (ownerUids.length) {
+    statements.push(sql`INSERT OR IGNORE INTO ${owners} (${col("owner_uid")}, ${col("resource")}, ${col("namespace")}, ${col("name")})
+      SELECT value, ${k.resource}, ${k.namespace}, ${k.name} FROM json_each(${JSON.stringify(ownerUids)}) WHERE ${applied}`);
+  }
+  return statements;
 }
 
 /** Drop the owner index of an object this batch deleted. */

@@ -176,7 +176,7 @@ export class Store {
       ...(claiming?.statements ?? []),
       q.appendChange(key, { type: "ADDED", data: row.data, prev: null, now: this.now() }, when),
       q.insertObject(key, { ...row, uid: obj.metadata.uid ?? "" }, when),
-      ...q.replaceOwners(key, ownerUids(obj)),
+      ...q.replaceOwners(key, ownerUids(obj), row.data),
     ]);
     const rv = revisionOf(results[claiming?.statements.length ?? 0]);
     if (rv !== undefined) return this.committed(resource, obj, rv, "ADDED");
@@ -199,7 +199,7 @@ export class Store {
       ...(claiming?.statements ?? []),
       q.appendChange(key, { type: "MODIFIED", data: row.data, prev: JSON.stringify(prev), now: this.now() }, claiming ? q.both(guard, claiming.held) : guard),
       q.updateObject(key, expectedRv, row, claiming?.held),
-      ...q.replaceOwners(key, ownerUids(obj)),
+      ...q.replaceOwners(key, ownerUids(obj), row.data),
     ]);
     const rv = revisionOf(results[claiming?.statements.length ?? 0]);
     if (rv !== undefined) return this.committed(resource, obj, rv, "MODIFIED");

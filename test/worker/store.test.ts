@@ -71,3 +71,24 @@ describe("store", () => {
     expect(changes.every((c) => c.rv > compacted)).toBe(true);
   });
 });
+
+describe("owner index", () => {
+  it("is not rewritten by a losing concurrent update", async () => {
+    const store = new Store(env.DB);
+    await store.create("namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: "owners", uid: crypto.randomUUID() } });
+    const owned = (owner: string): KubeObject => ({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "dep", namespace: "owners", uid: "dep-uid", ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: owner, uid: owner }] },
+    });
+    const created = await store.create("configmaps", owned("first"));
+    if (!created.ok) throw new Error("create failed");
+    const winner = await store.update("configmaps", owned("second"), created.rv, { labels: {}, fields: {} });
+    expect(winner.ok).toBe(true);
+    const loser = await store.update("configmaps", owned("third"), created.rv, { labels: {}, fields: {} });
+    expect(loser.ok).toBe(false);
+    expect((await store.owned("second")).map((d) => d.object.metadata.name)).toEqual(["dep"]);
+    expect(await store.owned("third")).toEqual([]);
+    expect(await store.owned("first")).toEqual([]);
+  });
+});
