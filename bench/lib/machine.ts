@@ -1,9 +1,11 @@
 // What a result was measured on and with: the machine, the commit and whether the tree differed.
 import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { promisify } from "node:util";
 import { PROJECT_DIR } from "../../src/cli/wrangler";
+import { MINIFLARE_VERSION } from "./miniflare";
 
 const run = promisify(execFile);
 
@@ -45,4 +47,11 @@ export async function describeRevision(): Promise<Revision> {
   const commit = (await output("git", ["rev-parse", "--short", "HEAD"])) || "unknown";
   const changed = await output("git", ["status", "--porcelain", "--", "src", "migrations", "wrangler.toml", "package.json"]);
   return { commit, dirty: changed !== "" };
+}
+
+/** The wrangler and Miniflare that served the Worker. */
+export function describeVersions(): string {
+  const require = createRequire(import.meta.url);
+  const wrangler = (require("wrangler/package.json") as { version: string }).version;
+  return `wrangler ${wrangler}, miniflare ${MINIFLARE_VERSION}`;
 }

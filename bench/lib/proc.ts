@@ -43,3 +43,53 @@ export async function processCpuMs(pid: number | undefined): Promise<number> {
   if (pid === undefined) return NaN;
   return (await stat(pid))?.cpuMs ?? NaN;
 }
+
+/** Resident set size of a process in bytes (VmRSS from /proc); NaN when it cannot be read. */
+export async function processRssBytes(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return NaN;
+  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+  const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+  return kb === undefined ? NaN : Number(kb) * 1024;
+}
+
+export interface SchedTime {
+  /** Time its threads ran on a CPU, ms. */
+  runMs: number;
+  /** Time its threads were ready to run but waited for a CPU (other processes had them), ms. */
+  waitMs: number;
+}
+
+/**
+ * CPU time and run-queue wait of all a process's threads, from /proc/<pid>/task/<tid>/schedstat
+ * (ns). On a shared machine the wait says how much of a slow run was the machine's doing: a
+ * thread that was never kept waiting ran as fast as it could.
+ */
+export async function processSchedTime(pid: number | undefined): Promise<SchedTime> {
+  if (pid === undefined) return { runMs: NaN, waitMs: NaN };
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  let runNs = 0;
+  let waitNs = 0;
+  for (const tid of tasks) {
+    const text = await readFile(`/proc/${pid}/task/${tid}/schedstat`, "utf8").catch(() => "");
+    const [run, wait] = text.trim().split(/\s+/).map(Number);
+    if (Number.isFinite(run)) runNs += run;
+    if (Number.isFinite(wait)) waitNs += wait;
+  }
+  return tasks.length ? { runMs: runNs / 1e6, waitMs: waitNs / 1e6 } : { runMs: NaN, waitMs: NaN };
+}
+
+/** Starts a window over some processes; the function it returns gives each one's run and wait time within it. */
+export async function schedWindow<K extends string>(pids: Record<K, number | undefined>): Promise<() => Promise<Record<K, SchedTime>>> {
+  const keys = Object.keys(pids) as K[];
+  const before = new Map<K, SchedTime>();
+  for (const k of keys) before.set(k, await processSchedTime(pids[k]));
+  return async () => {
+    const out = {} as Record<K, SchedTime>;
+    for (const k of keys) {
+      const a = await processSchedTime(pids[k]);
+      const b = before.get(k) ?? { runMs: NaN, waitMs: NaN };
+      out[k] = { runMs: a.runMs - b.runMs, waitMs: a.waitMs - b.waitMs };
+    }
+    return out;
+  };
+}

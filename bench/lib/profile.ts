@@ -161,6 +161,44 @@ export function breakdown(profile: CpuProfile, bundle?: BundleMap): Breakdown {
   return { wallMs, attributedMs: attributed / 1000, bySource: ranked(bySource), byFunction: ranked(byFunction) };
 }
 
+/**
+ * Total time (self and callees) by function, for the functions of the bundle's own sources
+ * (src/): where a request's time goes by operation, which self time, spread over D1's and V8's
+ * internals, does not show. A recursive function counts each sample once.
+ */
+export function inclusive(profile: CpuProfile, bundle: BundleMap): [string, number][] {
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const keyOf = new Map<number, string | undefined>();
+  const key = (node: ProfileNode): string | undefined => {
+    if (keyOf.has(node.id)) return keyOf.get(node.id);
+    const { functionName, url, lineNumber, columnNumber } = node.callFrame;
+    const mapped = url === bundle.url ? mapping(bundle.map.findEntry(lineNumber, columnNumber)) : undefined;
+    const source = mapped ? packageOf(mapped.originalSource) : undefined;
+    const k = source?.startsWith("src/") && mapped ? `${functionName || "(anonymous)"} ${source}:${mapped.originalLine + 1}` : undefined;
+    keyOf.set(node.id, k);
+    return k;
+  };
+  const total = new Map<string, number>();
+  for (const [id, us] of self) {
+    const node = byId.get(id);
+    if (!node || node.callFrame.functionName === "(idle)" || node.callFrame.functionName === "(program)") continue;
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const n = byId.get(at);
+      const k = n ? key(n) : undefined;
+      if (k && !seen.has(k)) {
+        seen.add(k);
+        total.set(k, (total.get(k) ?? 0) + us);
+      }
+    }
+  }
+  return [...total].map(([k, us]): [string, number] => [k, us / 1000]).sort((a, b) => b[1] - a[1]);
+}
+
 export async function saveProfile(path: string, profile: CpuProfile): Promise<void> {
   await writeFile(path, JSON.stringify(profile));
 }

@@ -146,9 +146,14 @@ export function markdown(r: BenchResults): string {
 }
 
 export async function appendResults(path: string, r: BenchResults): Promise<void> {
+  await appendSection(path, markdown(r));
+}
+
+/** Appends a markdown section to RESULTS.md, starting the file with its heading if it is new. */
+export async function appendSection(path: string, section: string): Promise<void> {
   const existing = await readFile(path, "utf8").catch(() => "");
   const intro = existing
     ? ""
     : "# Benchmark results\n\nAppended by the benchmarks in this folder, newest last. See docs/benchmarks.md for how to read them.\n\n";
-  await appendFile(path, `${intro}${existing && !existing.endsWith("\n\n") ? "\n" : ""}${markdown(r)}`);
+  await appendFile(path, `${intro}${existing && !existing.endsWith("\n\n") ? "\n" : ""}${section}`);
 }
