@@ -3,6 +3,7 @@ import { dev, DEV_USAGE } from "./dev";
 import { auditCommand } from "./auditcmd";
 import { secretsCommand } from "./secretscmd";
 import { tokenCommand } from "./tokencmd";
+import { joinCommand } from "./joincmd";
 import { agentCommand } from "../agent/main";
 
 const USAGE = `Usage: edgeplane <command> [options]
@@ -11,12 +12,13 @@ Commands:
   dev      run a local control plane and write a kubeconfig for kubectl
   agent    run a node agent against a control plane (edgeplane agent --help)
   token    bootstrap tokens for joining nodes: create --ttl, list, revoke
+  join     trade a bootstrap token for a node's credential and kubeconfig
   secrets  reencrypt: seal every Secret under the current encryption key
   audit    the newest audit records
 
 ${DEV_USAGE}`;
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { dev, agent: agentCommand, token: tokenCommand, secrets: secretsCommand, audit: auditCommand };
+const commands: Record<string, (argv: string[]) => Promise<number>> = { dev, agent: agentCommand, token: tokenCommand, join: joinCommand, secrets: secretsCommand, audit: auditCommand };
 
 async function main(argv: string[]): Promise<number> {
   const major = Number(process.versions.node.split(".")[0]);

@@ -115,6 +115,19 @@ describe("credentials", () => {
     expect(raw.json).toMatchObject({ kind: "Status", reason: "Unauthorized", code: 401 });
   });
 
+  it("a bootstrap token joins a node: edgeplane join writes a kubeconfig that reaches only that node's objects", async () => {
+    const token = (await edgeplane(["token", "create", "--ttl", "10m"])).trim();
+    const out = join(cluster.stateDir, "worker-9.kubeconfig");
+    expect(await edgeplane(["join", "--token", token, "--node", "worker-9", "--out", out])).toMatch(/^wrote .*worker-9\.kubeconfig for system:node:worker-9 \(valid until \S+\)$/m);
+    const node = (args: string[]) => cluster.kubectl(["--kubeconfig", out, ...args]);
+    expect((await node(["auth", "whoami"])).stdout).toContain("system:node:worker-9");
+    await cluster.kubectlOk(["create", "-f", "-"], { input: JSON.stringify({ apiVersion: "v1", kind: "Node", metadata: { name: "worker-9" } }) });
+    expect((await node(["get", "node", "worker-9", "-o", "name"])).stdout.trim()).toBe("node/worker-9");
+    const all = await node(["get", "nodes"]);
+    expect(all.code).toBe(1);
+    expect(all.stderr).toContain(`nodes is forbidden: User "system:node:worker-9" cannot list resource "nodes" in API group "" at the cluster scope: node 'worker-9' cannot read all nodes, only its own Node object`);
+  });
+
   it("bootstrap tokens are listed and revoked through the CLI", async () => {
     const token = (await edgeplane(["token", "create", "--ttl", "1h", "--description", "join worker-7"])).trim();
     const id = token.split(".")[0];
