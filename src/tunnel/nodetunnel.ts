@@ -86,18 +86,21 @@ export class NodeTunnel extends DurableObject<Env> {
       }, HEAD_TIMEOUT_MS);
       this.exchanges.set(id, exchange);
     });
-    try {
-      socket.send(encodeControl({ t: "req", id, method: request.method, path: target, headers }));
-      if (request.body) {
-        for await (const chunk of request.body) {
-          for (let at = 0; at < chunk.byteLength; at += MAX_CHUNK) socket.send(encodeData(id, chunk.subarray(at, at + MAX_CHUNK)));
-        }
-      }
-      socket.send(encodeControl({ t: "end", id }));
-    } catch (err) {
-      this.fail(id, `sending to the agent of node "${node}": ${(err as Error).message}`);
-    }
+    // The body goes down while the answer may already be coming back (a proxied upload that the
+    // server answers early), so the response is not held until the body is sent.
+    void this.sendRequest(socket, id, request, target, headers).catch((err: Error) => this.fail(id, `sending to the agent of node "${node}": ${err.message}`));
     return response;
+  }
+
+  private async sendRequest(socket: WebSocket, id: number, request: Request, target: string, headers: Header[]): Promise<void> {
+    socket.send(encodeControl({ t: "req", id, method: request.method, path: target, headers }));
+    if (request.body) {
+      for await (const chunk of request.body) {
+        if (!this.exchanges.has(id)) return;
+        for (let at = 0; at < chunk.byteLength; at += MAX_CHUNK) socket.send(encodeData(id, chunk.subarray(at, at + MAX_CHUNK)));
+      }
+    }
+    if (this.exchanges.has(id)) socket.send(encodeControl({ t: "end", id }));
   }
 
   private allocateId(): number {
