@@ -132,18 +132,26 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 /** Where the process runtime may have made a container's cgroups (v2, and the v1 hierarchies). */
 const cgroupDirs = (id: string) => ["", "memory", "cpu", "cpuacct"].map((c) => join("/sys/fs/cgroup", c, "edgeplane", id));
 
-/** Kills the process group of every container the process runtime recorded under `stateDir`, and removes their cgroups. */
+/**
+ * Kills the process group of every container the process runtime started under `stateDir`, and
+ * removes their cgroups. The shims are found in /proc by the exit file they were given, which
+ * names the state folder, so this works even when the folder is already gone.
+ */
 export async function killContainers(stateDir: string): Promise<void> {
-  const dir = join(stateDir, "process", "containers");
-  const ids = await readdir(dir).catch(() => []);
-  for (const id of ids) {
-    const record = await readFile(join(dir, id, "record.json"), "utf8").catch(() => "");
-    const pid = record ? (JSON.parse(record) as { pid?: number }).pid : undefined;
-    if (pid) signalGroup(pid, "SIGKILL");
+  const marker = join(stateDir, "process", "containers") + "/";
+  const ids: string[] = [];
+  for (const pid of await readdir("/proc").catch(() => [])) {
+    if (!/^\d+$/.test(pid)) continue;
+    const argv = (await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")).split("\0");
+    const exitFile = argv[argv.indexOf("edgeplane-shim") + 1];
+    if (!argv.includes("edgeplane-shim") || !exitFile?.startsWith(marker)) continue;
+    signalGroup(Number(pid), "SIGKILL");
+    ids.push(exitFile.slice(marker.length).split("/")[0]);
   }
+  ids.push(...(await readdir(marker).catch(() => [])));
   // A cgroup can go once the kernel has taken its last process away.
   await new Promise((resolve) => setTimeout(resolve, 500));
-  for (const id of ids) for (const cgroup of cgroupDirs(id)) await rmdir(cgroup).catch(() => undefined);
+  for (const id of new Set(ids)) for (const cgroup of cgroupDirs(id)) await rmdir(cgroup).catch(() => undefined);
 }
 
 /** Whether a process is there and not a zombie (an orphan waits for init to reap it). */
