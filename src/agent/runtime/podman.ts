@@ -519,7 +519,10 @@ export class PodmanRuntime implements Runtime {
             : state.ExitCode === 0
               ? "Completed"
               : "Error";
-        return { state: "exited", exitCode: state.ExitCode, reason, message, startedAt, finishedAt: state.FinishedAt };
+        // Podman takes the start and finish times from different clocks (conmon, podman): a
+        // quick exit can finish "before" it started. A container never ends before it begins.
+        const finishedAt = startedAt !== undefined && Date.parse(state.FinishedAt) < Date.parse(startedAt) ? startedAt : state.FinishedAt;
+        return { state: "exited", exitCode: state.ExitCode, reason, message, startedAt, finishedAt };
       }
       default:
         // configured, created, initialized (not started yet) or removing.
