@@ -1,6 +1,7 @@
 // The request pipeline of src/auth, as Hono middleware in kube-apiserver's order: audit (around
-// everything, so it sees the final code), authentication (401), rate limiting (429), authorization
-// (403), and admission handed to the write path. Mounted by the API app and the tunnel app.
+// everything, so it sees the final code), authentication (401), rate limiting (429),
+// impersonation, authorization (403), and admission handed to the write path. Mounted by the API
+// app and the tunnel app.
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv, Ctx } from "../api/context";
 import { sendError } from "../api/respond";
@@ -12,6 +13,7 @@ import { AuditLog, audited } from "./audit";
 import { authenticateRequest } from "./authn";
 import { storeAuthorizer } from "./authorizer";
 import { forbiddenError } from "./forbidden";
+import { impersonate } from "./impersonation";
 import { authConfig } from "./config";
 import { aggregateClusterRoles, ensureDefaultPolicy } from "./rbac/bootstrap";
 import { invalidateRbac, isRbacResource } from "./rbac/cache";
@@ -73,7 +75,10 @@ function authenticating(): MiddlewareHandler<AppEnv> {
     const wait = exempt ? 0 : limiter.take(key, config.rateLimit, now);
     if (wait > 0) return sendError(c, tooManyRequests(TOO_MANY_REQUESTS, wait));
     if (!result.ok) return sendError(c, unauthorized());
-    c.set("user", result.user);
+    await ensureDefaultPolicy(store);
+    const acting = await impersonate(c.req.raw.headers, result.user, (attrs) => storeAuthorizer(store).authorize(attrs));
+    if (!acting.ok) return sendError(c, acting.error);
+    c.set("user", acting.user);
     await next();
   };
 }
@@ -82,7 +87,6 @@ function authorizing(): MiddlewareHandler<AppEnv> {
   return async function authorize(c, next) {
     const store = storeOf(c);
     const user = c.get("user");
-    await ensureDefaultPolicy(store);
     const authorizer = storeAuthorizer(store);
     const attrs = requestAttributes(user, c.req.method, new URL(c.req.url));
     const decision = await authorizer.authorize(attrs);

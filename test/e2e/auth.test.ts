@@ -89,6 +89,12 @@ describe("kubectl auth", () => {
     expect(table.some((r) => /^(roles|rolebindings|nodes|namespaces)\b/.test(r[0]) && r[3] !== "[get list watch]")).toBe(false);
     expect(verbsOf("roles.rbac.authorization.k8s.io")).toBeUndefined();
 
+    // An admin asks on the editor's behalf with --as (impersonation).
+    const asDev = await cluster.kubectl(["auth", "can-i", "delete", "secrets", "-n", "team", "--as=system:serviceaccount:team:dev"]);
+    expect([asDev.code, asDev.stdout.trim()]).toEqual([0, "yes"]);
+    const asDevElsewhere = await cluster.kubectl(["auth", "can-i", "delete", "secrets", "-n", "kube-system", "--as=system:serviceaccount:team:dev"]);
+    expect([asDevElsewhere.code, asDevElsewhere.stdout.trim()]).toEqual([1, "no"]);
+
     const denied = await as(["get", "pods", "-n", "default"]);
     expect(denied.code).toBe(1);
     expect(denied.stderr).toContain('Error from server (Forbidden): pods is forbidden: User "system:serviceaccount:team:dev" cannot list resource "pods" in API group "" in the namespace "default"');

@@ -1,7 +1,7 @@
 // RBAC through the API: the default policy in the store, aggregation, the escalation and bind
 // checks (nobody grants what they do not hold), and RBAC object validation.
 import { beforeAll, describe, expect, it } from "vitest";
-import { get, post, put } from "../client";
+import { call, get, post, put } from "../client";
 import { as, namespaceOnce, ok, RBAC, roleBinding, saSubject, serviceAccountToken, type Obj } from "./helpers";
 
 const NS = "rbac-ns";
@@ -106,5 +106,29 @@ describe("RBAC objects", () => {
     expect(String((changed.body as unknown as { message: string }).message)).toContain("cannot change roleRef");
     const crb = await post(`${RBAC}/clusterrolebindings`, { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "sa-without-ns" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "x" }, subjects: [{ kind: "ServiceAccount", name: "x" }] });
     expect(crb.body).toMatchObject({ code: 422, message: 'ClusterRoleBinding.rbac.authorization.k8s.io "sa-without-ns" is invalid: [roleRef.kind: Unsupported value: "Role": supported values: "ClusterRole", subjects[0].namespace: Required value]' });
+  });
+});
+
+describe("impersonation", () => {
+  const review = (headers: Record<string, string>, token = "test-admin-token") =>
+    call<{ status?: { userInfo: Record<string, unknown> }; message?: string }>("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" }, { authorization: `Bearer ${token}`, ...headers });
+
+  it("lets admins act as anyone, as kubectl --as does", async () => {
+    const sa = await review({ "impersonate-user": `system:serviceaccount:${NS}:viewer` });
+    expect(sa.status).toBe(201);
+    expect(sa.body.status?.userInfo).toEqual({ username: `system:serviceaccount:${NS}:viewer`, groups: ["system:serviceaccounts", `system:serviceaccounts:${NS}`, "system:authenticated"] });
+    const jane = await review({ "impersonate-user": "jane", "impersonate-group": "qa, ops" });
+    expect(jane.body.status?.userInfo).toEqual({ username: "jane", groups: ["qa", "ops", "system:authenticated"] });
+    const secrets = await call("GET", `/api/v1/namespaces/${NS}/secrets`, undefined, { "impersonate-user": `system:serviceaccount:${NS}:nobody` });
+    expect(secrets.body).toMatchObject({ code: 403, message: `secrets is forbidden: User "system:serviceaccount:${NS}:nobody" cannot list resource "secrets" in API group "" in the namespace "${NS}"` });
+  });
+
+  it("needs the impersonate verb: editors may act as service accounts of their namespace only", async () => {
+    const editor = await serviceAccountToken(NS, "impersonator");
+    await roleBinding(NS, "impersonator-edits", { kind: "ClusterRole", name: "edit" }, [saSubject(NS, "impersonator")]);
+    expect((await review({ "impersonate-user": `system:serviceaccount:${NS}:viewer` }, editor)).status).toBe(201);
+    const user = await review({ "impersonate-user": "jane" }, editor);
+    expect(user.body).toMatchObject({ code: 403, message: `users "jane" is forbidden: User "system:serviceaccount:${NS}:impersonator" cannot impersonate resource "users" in API group "" at the cluster scope` });
+    expect((await review({ "impersonate-group": "qa" })).status).toBe(400);
   });
 });
