@@ -17,7 +17,8 @@ interface Pod {
   status?: { phase?: string; conditions?: { type: string; status: string; reason?: string; message?: string }[] };
 }
 
-const EXAMPLE = new URL("../../../shared/examples/nginx-deployment.yaml", import.meta.url);
+// The repository keeps its own copy of ../shared/examples/nginx-deployment.yaml (identical).
+const EXAMPLE = new URL("../../examples/nginx-deployment.yaml", import.meta.url);
 
 async function pods(selector: string): Promise<Pod[]> {
   const res = await cluster.api("GET", `/api/v1/namespaces/default/pods?labelSelector=${encodeURIComponent(selector)}`);
