@@ -3,6 +3,7 @@ import type { WatchHub } from "./store/watchhub";
 import type { Reconciler } from "./controllers/reconciler";
 import type { Scheduler } from "./scheduler/scheduler";
 import type { NodeTunnel } from "./tunnel/nodetunnel";
+import type { AuditSink } from "./auth/auditsink";
 import type { ServiceIndex } from "./controllers/endpointslice/serviceindex";
 
 export interface Env {
@@ -15,6 +16,8 @@ export interface Env {
   /** One for the cluster: wakes the Services a pod change concerns (controllers/endpointslice). */
   SERVICE_INDEX: DurableObjectNamespace<ServiceIndex>;
   /** Comma-separated admin bearer tokens (a Worker secret in production). */
+  /** One for the cluster: writes audit records to D1 in batches (src/auth/auditsink.ts). */
+  AUDIT_SINK: DurableObjectNamespace<AuditSink>;
   ADMIN_TOKENS: string;
   /** Comma-separated ECDSA P-256 private keys (PKCS#8) signing service account tokens; the first signs (a Worker secret). */
   SERVICE_ACCOUNT_KEYS?: string;

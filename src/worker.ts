@@ -10,6 +10,7 @@ export { WatchHub } from "./store/watchhub";
 export { Reconciler } from "./controllers/reconciler";
 export { Scheduler } from "./scheduler/scheduler";
 export { NodeTunnel } from "./tunnel/nodetunnel";
+export { AuditSink } from "./auth/auditsink";
 export { ServiceIndex } from "./controllers/endpointslice/serviceindex";
 
 const app = createApp();

@@ -1,8 +1,8 @@
 // Audit records: one for every request that changes something and every denied request (401,
 // 403), at Kubernetes' Metadata level: who, which verb on what, the response code and the time.
 // Never a request or response body, so no Secret payload can land here. Records older than the
-// retention are pruned as new ones are written (at most once a minute per isolate). Records are
-// written in batches a few milliseconds after their responses, so auditing adds few D1 writes.
+// retention are pruned as new ones are written (at most once a minute). Requests hand their
+// records to the audit sink (auditsink.ts), which writes them in batches.
 import { and, desc, gt, lt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Attributes } from "./attributes";
@@ -36,41 +36,28 @@ export function audited(attrs: Attributes, code: number): boolean {
   return MUTATING.has(attrs.verb) && !REVIEWS.has(attrs.resource);
 }
 
-/** Records wait this long for others, so a busy isolate writes them in few D1 batches. */
-const FLUSH_AFTER_MS = 50;
 /** D1 binds at most 100 parameters per statement: 14 columns a row. */
 const ROWS_PER_STATEMENT = 7;
 
 let lastPrune = 0;
-let buffered: { d1: D1Database; record: AuditRecord }[] = [];
-let flushing: Promise<void> | undefined;
 
 export class AuditLog {
   private readonly db;
 
   constructor(
-    private readonly d1: D1Database,
+    d1: D1Database,
     private readonly retentionMs: number,
   ) {
     this.db = drizzle(d1);
   }
 
-  /** Queues a record; the promise settles once it is written (hand it to waitUntil). */
-  record(r: AuditRecord): Promise<void> {
-    buffered.push({ d1: this.d1, record: r });
-    flushing ??= new Promise<void>((resolve) => setTimeout(resolve, FLUSH_AFTER_MS)).then(() => this.flush());
-    return flushing;
-  }
-
-  private async flush(): Promise<void> {
-    const mine = buffered.filter((b) => b.d1 === this.d1).map((b) => b.record);
-    buffered = buffered.filter((b) => b.d1 !== this.d1);
-    flushing = undefined;
-    if (mine.length === 0) return;
-    const rows = mine.map((r) => ({ ...r, groups: JSON.stringify(r.groups) }));
+  /** Writes records in one D1 batch, pruning expired ones at most once a minute. */
+  async write(records: AuditRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const rows = records.map((r) => ({ ...r, groups: JSON.stringify(r.groups) }));
     const statements = [];
     for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) statements.push(this.db.insert(auditEvents).values(rows.slice(i, i + ROWS_PER_STATEMENT)));
-    const now = Math.max(...mine.map((r) => r.time));
+    const now = Math.max(...records.map((r) => r.time));
     const [first, ...rest] = statements;
     if (now - lastPrune >= PRUNE_EVERY_MS) {
       lastPrune = now;

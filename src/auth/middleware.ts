@@ -9,7 +9,7 @@ import { tooManyRequests, unauthorized } from "../api/status";
 import { makeStore } from "../wiring";
 import { admissionFor } from "./admission";
 import { requestAttributes } from "./attributes";
-import { AuditLog, audited } from "./audit";
+import { audited } from "./audit";
 import { authenticateRequest } from "./authn";
 import { storeAuthorizer } from "./authorizer";
 import { forbiddenError } from "./forbidden";
@@ -43,7 +43,6 @@ function auditing(): MiddlewareHandler<AppEnv> {
     const attrs = requestAttributes(user, c.req.method, new URL(c.req.url));
     const code = c.res.status;
     if (code === 429 || !audited(attrs, code)) return;
-    const config = authConfig(c.env);
     const record = {
       time: Date.now(),
       username: user.name,
@@ -59,7 +58,8 @@ function auditing(): MiddlewareHandler<AppEnv> {
       sourceIp: clientAddress(c),
       userAgent: c.req.header("user-agent") ?? "",
     };
-    c.executionCtx.waitUntil(new AuditLog(c.env.DB, config.auditRetentionMs).record(record).catch((err: unknown) => console.error("audit record failed", err instanceof Error ? err.message : err)));
+    const sink = c.env.AUDIT_SINK.get(c.env.AUDIT_SINK.idFromName("audit"));
+    c.executionCtx.waitUntil(sink.record([record]).catch((err: unknown) => console.error("audit record failed", err instanceof Error ? err.message : err)));
   };
 }
 
