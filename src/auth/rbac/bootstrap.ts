@@ -10,7 +10,7 @@ import { writeCreate, writeUpdate, type WriteContext } from "../../api/writes";
 import type { Store } from "../../store/store";
 import { deepEqual } from "../../util/json";
 import { AUTOUPDATE } from "./build";
-import { RBAC_RESOURCES, invalidateRbac, readAll } from "./cache";
+import { RBAC_RESOURCES, invalidateRbac } from "./cache";
 import { DEFAULT_CLUSTER_ROLE_BINDINGS, DEFAULT_CLUSTER_ROLES } from "./defaults";
 import { aggregate } from "./policy";
 
@@ -46,7 +46,7 @@ function reconciledBinding(stored: BindingObject, wanted: BindingObject): Bindin
 }
 
 async function reconcile<T extends KubeObject>(store: Store, resource: string, plural: string, defaults: T[], merge: (stored: T, wanted: T) => T | undefined): Promise<void> {
-  const stored = new Map((await readAll(store, resource)).map((o) => [o.metadata.name, o as T]));
+  const stored = new Map((await store.listAll({ resource })).map((o) => [o.metadata.name, o as T]));
   const w = context(store, resource, plural);
   for (const wanted of defaults) {
     const current = stored.get(wanted.metadata.name);
@@ -61,7 +61,7 @@ async function reconcile<T extends KubeObject>(store: Store, resource: string, p
 
 /** The aggregation controller's pass: each aggregated ClusterRole gets the rules of the roles it selects. */
 export async function aggregateClusterRoles(store: Store): Promise<number> {
-  const roles = (await readAll(store, RBAC_RESOURCES.clusterRoles)) as RoleObject[];
+  const roles = (await store.listAll({ resource: RBAC_RESOURCES.clusterRoles })) as RoleObject[];
   const byName = new Map(roles.map((r) => [r.metadata.name ?? "", r]));
   const w = context(store, RBAC_RESOURCES.clusterRoles, "clusterroles");
   let changed = 0;

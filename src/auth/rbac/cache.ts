@@ -3,12 +3,10 @@
 // store a little. A write to an RBAC object through this isolate drops the snapshot at once.
 import type { BindingObject } from "../../apis/rbac/v1/binding";
 import type { RoleObject } from "../../apis/rbac/v1/role";
-import type { KubeObject } from "../../apis/types";
 import type { Store } from "../../store/store";
 import { RbacPolicy } from "./policy";
 
 const FRESH_MS = 1000;
-const PAGE = 1000;
 
 export const RBAC_RESOURCES = {
   clusterRoles: "rbac.authorization.k8s.io/clusterroles",
@@ -21,19 +19,8 @@ let snapshot: { policy: RbacPolicy; at: number } | undefined;
 let loading: Promise<RbacPolicy> | undefined;
 let generation = 0;
 
-export async function readAll(store: Store, resource: string): Promise<KubeObject[]> {
-  const out: KubeObject[] = [];
-  let after: { namespace: string; name: string } | undefined;
-  do {
-    const page = await store.list({ resource, after, limit: PAGE });
-    out.push(...page.items);
-    after = page.next;
-  } while (after);
-  return out;
-}
-
 async function load(store: Store): Promise<RbacPolicy> {
-  const [clusterRoles, roles, clusterRoleBindings, roleBindings] = await Promise.all(Object.values(RBAC_RESOURCES).map((r) => readAll(store, r)));
+  const [clusterRoles, roles, clusterRoleBindings, roleBindings] = await Promise.all(Object.values(RBAC_RESOURCES).map((resource) => store.listAll({ resource })));
   return new RbacPolicy({
     clusterRoles: clusterRoles as RoleObject[],
     roles: roles as RoleObject[],
