@@ -93,3 +93,24 @@ export async function schedWindow<K extends string>(pids: Record<K, number | und
     return out;
   };
 }
+
+/** Jiffies the whole machine spent busy and in all (every CPU), from /proc/stat's first line. */
+async function machineTicks(): Promise<{ busy: number; total: number }> {
+  const line = (await readFile("/proc/stat", "utf8").catch(() => "")).split("\n")[0] ?? "";
+  const [, ...fields] = line.trim().split(/\s+/);
+  const n = fields.map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already in user).
+  const total = n.slice(0, 8).reduce((s, x) => s + (Number.isFinite(x) ? x : 0), 0);
+  const idle = (n[3] ?? 0) + (n[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** Starts a window; the function it returns gives how busy the machine's CPUs were in it, 0..1 (NaN where /proc/stat is missing). */
+export async function machineBusyWindow(): Promise<() => Promise<number>> {
+  const before = await machineTicks();
+  return async () => {
+    const after = await machineTicks();
+    const total = after.total - before.total;
+    return total > 0 ? (after.busy - before.busy) / total : NaN;
+  };
+}
