@@ -57,7 +57,14 @@ export class Reconciler extends DurableObject<Env> {
         console.warn(`reconcile ${JSON.stringify(this.target)} failed (${this.failures}):`, err instanceof Error ? err.message : err);
       }
       if (next !== undefined) await this.requeue(next);
+      // A converged pass needs no wake-up: an alarm an earlier pass set (a progress deadline,
+      // a backoff) would only run a pass that finds nothing to do.
+      else await this.cancelAlarm();
     }
+  }
+
+  private async cancelAlarm(): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) !== null) await this.ctx.storage.deleteAlarm();
   }
 
   private async requeue(afterMs: number): Promise<void> {

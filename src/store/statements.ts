@@ -112,15 +112,18 @@ const ownerKeyIs = (k: ObjectKey) => sql`${owners.resource} = ${k.resource} AND 
 /**
  * Replace the owner index of an object, only if this batch's write to it took effect: the newest
  * log row is this object with exactly the data this batch wrote. (Comparing revisions alone is
- * not enough: a losing writer of the same object would find the winner's row newest.)
+ * not enough: a losing writer of the same object would find the winner's row newest.) Only the
+ * owners that went are deleted and only new ones inserted, so an update that keeps its
+ * ownerReferences (a Lease renewal, a status write) writes no index row.
  */
 export function replaceOwners(k: ObjectKey, ownerUids: string[], data: string): SQL[] {
   const applied = sql`EXISTS (SELECT 1 FROM ${changelog} WHERE ${changelog.id} = ${ourRevision} AND ${changelog.resource} = ${k.resource}
     AND ${changelog.namespace} = ${k.namespace} AND ${changelog.name} = ${k.name} AND ${changelog.data} = ${data})`;
-  const statements = [sql`DELETE FROM ${owners} WHERE ${ownerKeyIs(k)} AND ${applied}`];
+  const uids = JSON.stringify(ownerUids);
+  const statements = [sql`DELETE FROM ${owners} WHERE ${ownerKeyIs(k)} AND ${owners.ownerUid} NOT IN (SELECT value FROM json_each(${uids})) AND ${applied}`];
   if (ownerUids.length) {
     statements.push(sql`INSERT OR IGNORE INTO ${owners} (${col("owner_uid")}, ${col("resource")}, ${col("namespace")}, ${col("name")})
-      SELECT value, ${k.resource}, ${k.namespace}, ${k.name} FROM json_each(${JSON.stringify(ownerUids)}) WHERE ${applied}`);
+      SELECT value, ${k.resource}, ${k.namespace}, ${k.name} FROM json_each(${uids}) WHERE ${applied}`);
   }
   return statements;
 }

@@ -59,6 +59,18 @@ describe("reconciler plumbing", () => {
     expect((await reconciler(target).stats()).alarm).toBeNull();
   });
 
+  it("drops the alarm an earlier pass set once a pass converges", async () => {
+    await namespace("rc-deadline");
+    const deployment = { ...replicaSet("deadline", 1), apiVersion: "apps/v1", kind: "Deployment" };
+    await post("/apis/apps/v1/namespaces/rc-deadline/deployments", deployment);
+    const target: ReconcileTarget = { type: "object", resource: "apps/deployments", namespace: "rc-deadline", name: "deadline" };
+    // No node runs the pod: the rollout progresses, with an alarm at its progress deadline.
+    expect((await eventually(() => reconciler(target).stats(), (s) => s.alarm !== null)).alarm).not.toBeNull();
+    await patch("/apis/apps/v1/namespaces/rc-deadline/deployments/deadline", { spec: { replicas: 0 } }, "application/merge-patch+json");
+    const settled = await eventually(() => reconciler(target).stats(), (s) => s.alarm === null);
+    expect(settled.alarm).toBeNull();
+  });
+
   it("backs off with an alarm when a pass fails, and reports the failure", async () => {
     await namespace("rc-fail");
     // Pods of a ReplicaSet with a 250-character name get names over 253 characters: every create is refused.
