@@ -1,5 +1,7 @@
-// How a commit reaches the rest of the control plane: the resource's watch hub and the
-// reconcilers of the objects it concerns are told after the write, off the request's path.
+// How commits reach the rest of the control plane: the resources' watch hubs and the reconcilers
+// of the objects they concern are told after the write, off the request's path. The commits of
+// one turn of the event loop (a coalesced batch, a controller's burst) are told together: one
+// call per watch hub, one wake of the scheduler and of the service index, each reconciler once.
 import type { Env } from "./env";
 import { secretsCodec } from "./auth/encryption/codec";
 import { Store, type Commit } from "./store/store";
@@ -16,10 +18,8 @@ function concernsScheduler(commit: Commit): boolean {
   return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
 }
 
-/** Pods and Services: the ServiceIndex routes pod changes to the Services that select them. */
-function concernsServices(commit: Commit): boolean {
-  return commit.resource === "pods" || commit.resource === "services";
-}
+/** The ServiceIndex routes pod changes to the Services that select them. */
+const SERVICE_INDEX_RESOURCES: ReadonlySet<string> = new Set(["pods", "services"]);
 
 function trigger(env: Env, target: ReconcileTarget): Promise<void> {
   return env.RECONCILER.get(env.RECONCILER.idFromName(targetName(target))).trigger(target);
@@ -33,20 +33,44 @@ async function wakeDaemonSets(env: Env, store: Store, commit: Commit): Promise<v
   await Promise.all(daemonSetTargets(commit, daemonSets, pods).map((t) => trigger(env, t)));
 }
 
+/** Everyone the commits concern, each told once. */
+function tell(env: Env, store: Store, commits: Commit[]): Promise<unknown>[] {
+  const heads = new Map<string, number>();
+  const targets = new Map<string, ReconcileTarget>();
+  const nodes = new Map<string, Commit>();
+  const indexed = new Set<string>();
+  let scheduler = false;
+  for (const commit of commits) {
+    heads.set(commit.resource, Math.max(heads.get(commit.resource) ?? 0, commit.rv));
+    scheduler ||= concernsScheduler(commit);
+    for (const target of reconcileTargets(commit, (r) => CONTROLLERS.has(r))) targets.set(targetName(target), target);
+    if (concernsDaemonSets(commit)) nodes.set(commit.object.metadata.name ?? "", commit);
+    if (SERVICE_INDEX_RESOURCES.has(commit.resource)) indexed.add(commit.resource);
+  }
+  const calls: Promise<unknown>[] = [];
+  for (const [resource, rv] of heads) calls.push(env.WATCH_HUB.get(env.WATCH_HUB.idFromName(resource)).notify(rv));
+  if (scheduler) calls.push(env.SCHEDULER.get(env.SCHEDULER.idFromName("scheduler")).wake());
+  for (const target of targets.values()) calls.push(trigger(env, target));
+  for (const commit of nodes.values()) calls.push(wakeDaemonSets(env, store, commit));
+  if (indexed.size) calls.push(env.SERVICE_INDEX.get(env.SERVICE_INDEX.idFromName("services")).wake([...indexed]));
+  return calls;
+}
+
 export function makeStore(env: Env, waitUntil: (p: Promise<unknown>) => void, now: () => number = Date.now): Store {
+  let pending: Commit[] = [];
   const store: Store = new Store(env.DB, {
     now,
     codec: secretsCodec(env),
     onCommit: (commit) => {
-      const hub = env.WATCH_HUB.get(env.WATCH_HUB.idFromName(commit.resource));
-      waitUntil(hub.notify(commit.rv));
-      if (concernsScheduler(commit)) {
-        const scheduler = env.SCHEDULER.get(env.SCHEDULER.idFromName("scheduler"));
-        waitUntil(scheduler.wake());
+      // The store reports a batch's commits one after another, synchronously: tell them together.
+      if (pending.length === 0) {
+        queueMicrotask(() => {
+          const commits = pending;
+          pending = [];
+          for (const call of tell(env, store, commits)) waitUntil(call);
+        });
       }
-      for (const target of reconcileTargets(commit, (r) => CONTROLLERS.has(r))) waitUntil(trigger(env, target));
-      if (concernsDaemonSets(commit)) waitUntil(wakeDaemonSets(env, store, commit));
-      if (concernsServices(commit)) waitUntil(env.SERVICE_INDEX.get(env.SERVICE_INDEX.idFromName("services")).wake());
+      pending.push(commit);
     },
   });
   return store;

@@ -77,11 +77,6 @@ export class Client {
     const namespace = m.namespace || "default";
     const name = `${m.name}.${eventSuffix(`${m.uid}/${action.eventType}/${action.reason}/${action.message}`)}`;
     const now = timestamp(this.now());
-    const existing = await this.get("events", namespace, name);
-    if (existing) {
-      const count = ((existing.count as number | undefined) ?? 1) + 1;
-      return this.apply({ type: "update", resource: "events", object: { ...existing, count, lastTimestamp: now } });
-    }
     const event: KubeObject = {
       apiVersion: "v1",
       kind: "Event",
@@ -97,7 +92,13 @@ export class Client {
       lastTimestamp: now,
       count: 1,
     };
-    return this.apply({ type: "create", resource: "events", object: event });
+    // Most stories are told once: try the create first (no read), and bump the count when it exists.
+    const created = await this.apply({ type: "create", resource: "events", object: event });
+    if (created.ok || created.error.reason !== "AlreadyExists") return created;
+    const existing = await this.get("events", namespace, name);
+    if (!existing) return created;
+    const count = ((existing.count as number | undefined) ?? 1) + 1;
+    return this.apply({ type: "update", resource: "events", object: { ...existing, count, lastTimestamp: now } });
   }
 }
 

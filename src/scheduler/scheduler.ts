@@ -100,28 +100,34 @@ export class Scheduler extends DurableObject<Env> {
     for (const pod of (await store.listAll({ resource: "pods", limit: PAGE })) as Pod[]) this.observePod(pod);
   }
 
-  /** Later passes: only what changed since. */
+  /** Later passes: only what changed since, both logs read in one batch. */
   private async follow(store: Store): Promise<void> {
     let clusterChanged = false;
-    for (const resource of ["nodes", "pods"] as const) {
-      for (;;) {
-        const { changes, rv } = await store.changes(resource, this.cursors[resource], PAGE);
-        for (const change of changes) {
-          if (resource === "nodes") {
-            clusterChanged = true;
-            if (change.type === "DELETED") this.cache!.removeNode(change.object.metadata.name ?? "");
-            else this.cache!.upsertNode(change.object as NodeLike);
-          } else if (change.type === "DELETED") {
-            clusterChanged ||= Boolean((change.object as Pod).spec?.nodeName);
-            this.forget(change.object as Pod);
-          } else {
-            clusterChanged ||= finished(change.object as Pod);
-            this.observePod(change.object as Pod);
-          }
-        }
-        this.cursors[resource] = Math.max(this.cursors[resource], rv);
-        if (changes.length < PAGE) break;
+    for (let more = true; more; ) {
+      const [nodes, pods] = await store.changesOf(
+        [
+          { resource: "nodes", afterRv: this.cursors.nodes },
+          { resource: "pods", afterRv: this.cursors.pods },
+        ],
+        PAGE,
+      );
+      for (const change of nodes.changes) {
+        clusterChanged = true;
+        if (change.type === "DELETED") this.cache!.removeNode(change.object.metadata.name ?? "");
+        else this.cache!.upsertNode(change.object as NodeLike);
       }
+      for (const change of pods.changes) {
+        if (change.type === "DELETED") {
+          clusterChanged ||= Boolean((change.object as Pod).spec?.nodeName);
+          this.forget(change.object as Pod);
+        } else {
+          clusterChanged ||= finished(change.object as Pod);
+          this.observePod(change.object as Pod);
+        }
+      }
+      this.cursors.nodes = Math.max(this.cursors.nodes, nodes.rv);
+      this.cursors.pods = Math.max(this.cursors.pods, pods.rv);
+      more = nodes.changes.length === PAGE || pods.changes.length === PAGE;
     }
     // A node changed or room was made: give the waiting pods another try.
     if (clusterChanged) {
@@ -160,35 +166,40 @@ export class Scheduler extends DurableObject<Env> {
       binds.map(({ pod, node }) => ({ resource: "pods", obj: bound(pod, node, now), expectedRv: Number(pod.metadata.resourceVersion), prev: projection(kind, pod) })),
     );
     const client = new Client(store, () => now, SCHEDULER_NAME);
-    for (let i = 0; i < binds.length; i++) {
-      const { pod, node } = binds[i];
+    // The Events are written together (the store coalesces them into one batch).
+    const events = binds.map(({ pod, node }, i) => {
       if (!applied[i]) {
         // The pod changed under us (or went): forget the assumption; the changelog brings it back if still pending.
         this.cache!.removePod(podKey(pod));
-        continue;
+        return undefined;
       }
       this.bindings++;
       const m = pod.metadata;
-      await client.apply({ type: "event", about: pod, eventType: "Normal", reason: "Scheduled", message: `Successfully assigned ${m.namespace}/${m.name} to ${node}` });
-    }
+      return client.apply({ type: "event", about: pod, eventType: "Normal", reason: "Scheduled", message: `Successfully assigned ${m.namespace}/${m.name} to ${node}` });
+    });
+    await Promise.all(events);
   }
 
   /** PodScheduled=False with the reason, once per distinct message, and a FailedScheduling Event. */
   private async report(store: Store, failed: { pod: Pod; message: string }[], now: number): Promise<void> {
     const client = new Client(store, () => now, SCHEDULER_NAME);
-    for (const { pod, message } of failed) {
-      const key = podKey(pod);
-      this.unschedulable.set(key, { pod, message });
-      const current = (pod.status ?? {}) as { conditions?: StatusCondition[] };
-      // The pod itself remembers what it was told, so a scheduler that restarted (or was evicted)
-      // does not write every pending pod's status and Event again.
-      const told = current.conditions?.find((c) => c.type === "PodScheduled");
-      if (told?.status === "False" && told.reason === "Unschedulable" && told.message === message) continue;
-      const condition = { type: "PodScheduled", status: "False", reason: "Unschedulable", message, lastProbeTime: null, lastTransitionTime: timestamp(now) } as StatusCondition;
-      const status = { ...current, conditions: setCondition(current.conditions, condition) };
-      const written = await client.apply({ type: "updateStatus", resource: "pods", object: { ...pod, status } });
-      if (written.ok && written.value) this.unschedulable.set(key, { pod: written.value as Pod, message });
-      await client.apply({ type: "event", about: pod, eventType: "Warning", reason: "FailedScheduling", message });
-    }
+    await Promise.all(failed.map((f) => this.reportOne(client, f.pod, f.message, now)));
+  }
+
+  private async reportOne(client: Client, pod: Pod, message: string, now: number): Promise<void> {
+    const key = podKey(pod);
+    this.unschedulable.set(key, { pod, message });
+    const current = (pod.status ?? {}) as { conditions?: StatusCondition[] };
+    // The pod itself remembers what it was told, so a scheduler that restarted (or was evicted)
+    // does not write every pending pod's status and Event again.
+    const told = current.conditions?.find((c) => c.type === "PodScheduled");
+    if (told?.status === "False" && told.reason === "Unschedulable" && told.message === message) return;
+    const condition = { type: "PodScheduled", status: "False", reason: "Unschedulable", message, lastProbeTime: null, lastTransitionTime: timestamp(now) } as StatusCondition;
+    const status = { ...current, conditions: setCondition(current.conditions, condition) };
+    const [written] = await Promise.all([
+      client.apply({ type: "updateStatus", resource: "pods", object: { ...pod, status } }),
+      client.apply({ type: "event", about: pod, eventType: "Warning", reason: "FailedScheduling", message }),
+    ]);
+    if (written.ok && written.value) this.unschedulable.set(key, { pod: written.value as Pod, message });
   }
 }

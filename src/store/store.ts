@@ -34,6 +34,13 @@ export interface Change {
   prev?: SelectorProjection;
 }
 
+export interface ChangePage {
+  changes: Change[];
+  /** The revision the page brings a reader up to. */
+  rv: number;
+  compacted: number;
+}
+
 export interface Commit {
   resource: string;
   rv: number;
@@ -88,8 +95,15 @@ function ownerUids(obj: KubeObject): string[] {
   return (obj.metadata.ownerReferences ?? []).map((o) => o.uid);
 }
 
-/** Objects per multi-object batch: two statements each, well under D1's per-invocation limits. */
-const BATCH_ITEMS = 200;
+/** Statements per coalesced D1 batch: a few hundred writes, well under D1's per-invocation limits. */
+const BATCH_STATEMENTS = 400;
+
+/** Statements waiting for the next coalesced batch, and who waits for their rows. */
+interface QueuedStatements {
+  statements: SQL[];
+  resolve(rows: Record<string, unknown>[][]): void;
+  reject(err: unknown): void;
+}
 
 function revisionOf(rows: Record<string, unknown>[]): number | undefined {
   const id = rows[0]?.id;
@@ -119,6 +133,9 @@ export class Store {
   private readonly onCommit: (commit: Commit) => void;
   private readonly now: () => number;
   private readonly codec?: ObjectCodec;
+  private queued: QueuedStatements[] = [];
+  private flushScheduled = false;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(d1: D1Database, options: StoreOptions = {}) {
     this.d1 = d1;
@@ -127,8 +144,52 @@ export class Store {
     this.now = options.now ?? Date.now;
   }
 
+  /**
+   * Statements run in one transaction. Calls made in the same turn of the event loop (a
+   * controller creating many pods, the scheduler's Events, reads issued together) share one D1
+   * batch, as DataLoader coalesces loads: every write is conditional on its own and they run in
+   * the order they were made, so sharing a transaction changes no outcome, only the round trips.
+   */
   private batch(statements: SQL[]): Promise<Record<string, unknown>[][]> {
-    return q.run(this.d1, statements);
+    return new Promise((resolve, reject) => {
+      this.queued.push({ statements, resolve, reject });
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      // One batch in flight at a time: what is asked meanwhile goes together in the next one.
+      setTimeout(() => {
+        this.flushing = this.flushing.then(() => this.flush());
+      }, 0);
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const queued = this.queued;
+    this.queued = [];
+    this.flushScheduled = false;
+    for (let start = 0; start < queued.length; ) {
+      let end = start;
+      let count = 0;
+      while (end < queued.length && (end === start || count + queued[end].statements.length <= BATCH_STATEMENTS)) count += queued[end++].statements.length;
+      await this.runTogether(queued.slice(start, end));
+      start = end;
+    }
+  }
+
+  private async runTogether(calls: QueuedStatements[]): Promise<void> {
+    let results: Record<string, unknown>[][];
+    try {
+      results = await q.run(this.d1, calls.flatMap((c) => c.statements));
+    } catch (err) {
+      // One failing statement fails the transaction: run the calls alone, so only its own fails.
+      if (calls.length === 1) calls[0].reject(err);
+      else for (const c of calls) await this.runTogether([c]);
+      return;
+    }
+    let at = 0;
+    for (const c of calls) {
+      c.resolve(results.slice(at, at + c.statements.length));
+      at += c.statements.length;
+    }
   }
 
   private async rows<T>(statement: SQL): Promise<T[]> {
@@ -210,31 +271,25 @@ export class Store {
   }
 
   /**
-   * Many conditional updates in one D1 batch (the scheduler's bindings): each applies or not on
-   * its own resourceVersion; the outcomes come back in order. Chunked under D1's statement limits.
-   * For updates that leave ownerReferences alone (the owner index is not touched).
+   * Many conditional updates (the scheduler's bindings), coalesced into shared D1 batches: each
+   * applies or not on its own resourceVersion; the outcomes come back in order. For updates that
+   * leave ownerReferences alone (the owner index is not touched).
    */
   async updateMany(items: { resource: string; obj: KubeObject; expectedRv: number; prev: SelectorProjection }[]): Promise<boolean[]> {
-    const applied: boolean[] = [];
-    for (let start = 0; start < items.length; start += BATCH_ITEMS) {
-      const chunk = items.slice(start, start + BATCH_ITEMS);
-      const encoded = await Promise.all(chunk.map(({ resource, obj }) => this.encode(resource, obj)));
-      const statements = chunk.flatMap(({ resource, obj, expectedRv, prev }, i) => {
+    const encoded = await Promise.all(items.map(({ resource, obj }) => this.encode(resource, obj)));
+    return Promise.all(
+      items.map(async ({ resource, obj, expectedRv, prev }, i) => {
         const key = keyOf(resource, obj);
         const row = indexed(resource, obj, encoded[i]);
-        return [
+        const [change] = await this.batch([
           q.appendChange(key, { type: "MODIFIED", data: row.data, prev: JSON.stringify(prev), now: this.now() }, q.objectAtRevision(key, expectedRv)),
           q.updateObject(key, expectedRv, row),
-        ];
-      });
-      const results = await this.batch(statements);
-      chunk.forEach((item, i) => {
-        const rv = revisionOf(results[i * 2]);
-        applied.push(rv !== undefined);
-        if (rv !== undefined) this.committed(item.resource, item.obj, rv, "MODIFIED");
-      });
-    }
-    return applied;
+        ]);
+        const rv = revisionOf(change);
+        if (rv !== undefined) this.committed(resource, obj, rv, "MODIFIED");
+        return rv !== undefined;
+      }),
+    );
   }
 
   /** Remove the object if it is still at `expectedRv`; `last` is its final state, recorded in the log. */
@@ -313,19 +368,30 @@ export class Store {
   }
 
   /** Changes to one resource after `afterRv`, oldest first, with the revisions' consistency point. */
-  async changes(resource: string, afterRv: number, limit: number): Promise<{ changes: Change[]; rv: number; compacted: number }> {
-    const [found, rev, compacted] = await this.batch([q.selectChanges(resource, afterRv, limit), q.selectRevision(), q.selectCompacted()]);
-    await this.unseal(found);
-    const rows = found as unknown as ChangeRow[];
-    const changes = rows.map((r) => ({
-      rv: r.id,
-      type: r.type,
-      object: decode(r.data, r.id),
-      prev: r.prev ? (JSON.parse(r.prev) as SelectorProjection) : undefined,
-    }));
-    // A full page may stop before the head of the log: the consistency point is then its last row.
-    const rv = rows.length === limit ? rows[rows.length - 1].id : revisionAt(rev);
-    return { changes, rv, compacted: compactedAt(compacted) };
+  async changes(resource: string, afterRv: number, limit: number): Promise<ChangePage> {
+    const [page] = await this.changesOf([{ resource, afterRv }], limit);
+    return page;
+  }
+
+  /** Changes to several resources, each after its own revision, read in one batch (one consistent point). */
+  async changesOf(from: { resource: string; afterRv: number }[], limit: number): Promise<ChangePage[]> {
+    const results = await this.batch([q.selectRevision(), q.selectCompacted(), ...from.map((f) => q.selectChanges(f.resource, f.afterRv, limit))]);
+    const [rev, compacted, ...found] = results;
+    return Promise.all(
+      found.map(async (rowsRead) => {
+        await this.unseal(rowsRead);
+        const rows = rowsRead as unknown as ChangeRow[];
+        const changes = rows.map((r) => ({
+          rv: r.id,
+          type: r.type,
+          object: decode(r.data, r.id),
+          prev: r.prev ? (JSON.parse(r.prev) as SelectorProjection) : undefined,
+        }));
+        // A full page may stop before the head of the log: the consistency point is then its last row.
+        const rv = rows.length === limit ? rows[rows.length - 1].id : revisionAt(rev);
+        return { changes, rv, compacted: compactedAt(compacted) };
+      }),
+    );
   }
 
   /** Objects whose ownerReferences name `ownerUid`, with the resource each is stored under. */

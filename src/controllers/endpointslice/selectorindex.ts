@@ -48,6 +48,11 @@ export class SelectorIndex {
     return this.filed.size;
   }
 
+  /** Whether the Service is filed: it has a selector. */
+  has(namespace: string, name: string): boolean {
+    return this.filed.has(`${namespace}/${name}`);
+  }
+
   upsert(svc: Service): void {
     const namespace = svc.metadata.namespace ?? "";
     const name = svc.metadata.name ?? "";
