@@ -2,6 +2,7 @@
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { POD_NETWORK_MODES, type PodNetworkMode } from "../services/podnetwork";
 import type { Level } from "./log";
 
 export const AGENT_USAGE = `Usage: edgeplane agent --kubeconfig FILE [--name NODE] [--runtime podman|process|simulated] [options]
@@ -23,6 +24,9 @@ and reports their status; serves logs through a tunnel to the control plane.
   --isolation MODE     process runtime: auto | namespace | none (default auto: mount namespaces when root)
   --service-proxy MODE auto | nodeport | off: serve NodePorts and cluster IPs, NodePorts only, or
                        neither (default auto; always off for the simulated runtime)
+  --pod-network MODE   direct | tunnel: how the control plane reaches this node's pods, at their
+                       addresses or through the agent's tunnel (behind NAT); written to the Node
+                       as edgeplane.dev/pod-network (default: leave the Node's annotation as it is)
   --log-level LEVEL    debug | info | warn | error (default info)`;
 
 export type RuntimeName = "podman" | "process" | "simulated";
@@ -41,6 +45,7 @@ export interface AgentArgs {
   readyDelayMs: number;
   isolation: "auto" | "namespace" | "none";
   serviceProxy: "auto" | "nodeport" | "off";
+  podNetwork?: PodNetworkMode;
   logLevel: Level;
 }
 
@@ -75,6 +80,7 @@ export function parseAgentArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       "ready-delay": { type: "string" },
       isolation: { type: "string" },
       "service-proxy": { type: "string" },
+      "pod-network": { type: "string" },
       "log-level": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -104,6 +110,7 @@ export function parseAgentArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     readyDelayMs: positiveNumber(values["ready-delay"], "--ready-delay", 0),
     isolation: oneOf(values.isolation, ["auto", "namespace", "none"] as const, "--isolation", "auto"),
     serviceProxy: oneOf(values["service-proxy"], ["auto", "nodeport", "off"] as const, "--service-proxy", "auto"),
+    podNetwork: values["pod-network"] === undefined ? undefined : oneOf(values["pod-network"], POD_NETWORK_MODES, "--pod-network", "direct"),
     logLevel: oneOf(values["log-level"], ["debug", "info", "warn", "error"] as const, "--log-level", "info"),
   };
 }

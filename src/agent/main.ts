@@ -1,12 +1,14 @@
 // The agent (edgeplane's kubelet): wires the pieces together. For each node it plays: register
 // the Node and keep its status current, renew its Lease, run the pods bound to it through the
-// runtime, keep a tunnel open for logs. One agent runs one real node, or many simulated ones
-// (--nodes) sharing one API client, one pod watch and one ConfigMap/Secret cache.
+// runtime, keep a tunnel open for logs and for traffic to pods behind NAT. One agent runs one real
+// node, or many simulated ones (--nodes) sharing one API client, one pod watch and one
+// ConfigMap/Secret cache.
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Pod } from "../apis/core/v1/pod";
 import { AGENT_USAGE, parseAgentArgs, type AgentArgs } from "./args";
 import { systemClock } from "./clock";
+import { POD_NETWORK_ANNOTATION } from "../services/podnetwork";
 import { KubeClient } from "./kube/client";
 import { loadKubeconfig } from "./kube/kubeconfig";
 import { errorText, stderrLogger, type Logger } from "./log";
@@ -76,6 +78,7 @@ export async function runAgent(options: AgentOptions): Promise<Agent> {
     runtime,
     runtimeVersion,
     labels: options.labels,
+    annotations: options.podNetwork && { [POD_NETWORK_ANNOTATION]: options.podNetwork },
     clock,
     log,
     signal,

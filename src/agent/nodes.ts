@@ -17,6 +17,7 @@ export interface NodesOptions {
   runtime: Runtime;
   runtimeVersion: string;
   labels?: Record<string, string>;
+  annotations?: Record<string, string>;
   clock: Clock;
   log: Logger;
   signal: AbortSignal;
@@ -37,7 +38,7 @@ export async function inBatches<T>(items: T[], size: number, work: (item: T) => 
 /** Registers every node, starts their leases and the status loop; resolves once all are registered. */
 export async function startNodes(o: NodesOptions): Promise<{ facts: MachineFacts }> {
   const { client, clock, log, signal } = o;
-  const registrations = o.names.map((name) => new NodeRegistration({ client, name, internalIP: o.hostIP, runtimeVersion: o.runtimeVersion, clock, labels: o.labels }));
+  const registrations = o.names.map((name) => new NodeRegistration({ client, name, internalIP: o.hostIP, runtimeVersion: o.runtimeVersion, clock, labels: o.labels, annotations: o.annotations }));
   // Leases are renewed from the first registered node on, so a long registration of many nodes
   // does not leave the early ones without a heartbeat.
   const leases = new LeaseRenewer({ client, clock, log, intervalMs: o.leaseIntervalMs, concurrency: o.concurrency });

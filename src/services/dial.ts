@@ -1,25 +1,16 @@
 // The one place service and pod traffic leaves the Worker: `dial`. A backend is reached
 // directly (the Worker's fetch to the pod's address: Podman's bridge or the node's own address
 // under `wrangler dev`, a routable address in production), or through its node's tunnel when the
-// node says its pods are not reachable from the control plane (behind NAT): the Node annotation
-//
-//   edgeplane.dev/pod-network: tunnel
-//
-// Through the tunnel the request goes to the agent's API as
-//
-//   {method} /podProxy/{scheme}/{ip}/{port}{path}?{query}
-//
-// and the agent forwards it to the pod (the agent's side of this is the agent's to serve).
+// node says its pods are not reachable from the control plane (behind NAT; see ./podnetwork).
 // WebSocket upgrades only go direct: the tunnel carries plain HTTP exchanges.
 import type { Env } from "../env";
 import type { Store } from "../store/store";
+import { TUNNEL_FAILURE_HEADER } from "../tunnel/nodetunnel";
 import { relayToNode } from "../tunnel/relay";
-import { upstreamURL, type Dial } from "./upstream";
+import { POD_NETWORK_ANNOTATION, podProxyPath } from "./podnetwork";
+import { upstreamURL, type Dial, type Upstream } from "./upstream";
 
 export type { Dial, Outbound, Upstream } from "./upstream";
-
-export const POD_NETWORK_ANNOTATION = "edgeplane.dev/pod-network";
-export const TUNNEL_POD_PREFIX = "/podProxy";
 
 /** Straight to the address. */
 export const directDial: Dial = (u, r) => fetch(upstreamURL(u), { method: r.method, headers: r.headers, body: r.body, redirect: "manual", signal: r.signal });
@@ -47,14 +38,33 @@ export function replaceDialForTests(dial: Dial | undefined): void {
   replacement = dial;
 }
 
+/** The message of the Status a failed tunnel answered with. */
+async function failureMessage(response: Response): Promise<string> {
+  const text = await response.text();
+  try {
+    const status = JSON.parse(text) as { message?: unknown };
+    if (typeof status.message === "string") return status.message;
+  } catch {
+    // Not a Status: the text says what it says.
+  }
+  return text || `HTTP ${response.status}`;
+}
+
+/** Through the node's tunnel; a failure of the tunnel is thrown, as a direct connection failure would be. */
+async function tunnelDial(env: Env, nodeName: string, u: Upstream, r: Parameters<Dial>[1]): Promise<Response> {
+  const target = podProxyPath({ scheme: u.scheme, ip: u.ip, port: u.port ?? (u.scheme === "https" ? 443 : 80), pathAndQuery: `${u.path}${u.search}` });
+  const body = r.body instanceof ArrayBuffer ? new Response(r.body).body : r.body;
+  const response = await relayToNode(env, nodeName, target, { method: r.method, headers: r.headers, body, signal: r.signal });
+  if (response.headers.has(TUNNEL_FAILURE_HEADER)) throw new Error(await failureMessage(response));
+  return response;
+}
+
 /** The Worker's dialer: direct, or through the node's tunnel for nodes that ask for it. */
 export function workerDial(env: Env, store: Store): Dial {
   return async (u, r) => {
     if (replacement) return replacement(u, r);
-    const upgrade = r.headers.get("upgrade");
-    if (!u.nodeName || upgrade || !(await tunnelNodes.viaTunnel(store, u.nodeName, Date.now()))) return directDial(u, r);
-    const target = `${TUNNEL_POD_PREFIX}/${u.scheme}/${u.ip}/${u.port ?? (u.scheme === "https" ? 443 : 80)}${u.path}${u.search}`;
-    const body = r.body instanceof ArrayBuffer ? new Response(r.body).body : r.body;
-    return relayToNode(env, u.nodeName, target, { method: r.method, headers: r.headers, body, signal: r.signal });
+    if (!u.nodeName || !(await tunnelNodes.viaTunnel(store, u.nodeName, Date.now()))) return directDial(u, r);
+    if (r.headers.get("upgrade")) throw new Error(`WebSocket upgrades are not carried through the tunnel of node "${u.nodeName}"`);
+    return tunnelDial(env, u.nodeName, u, r);
   };
 }

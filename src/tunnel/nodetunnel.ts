@@ -21,6 +21,12 @@ export const TUNNEL_RELAY_PATH = "/relay";
 export const TUNNEL_TARGET_HEADER = "x-edgeplane-tunnel-target";
 /** On both: the node's name, for messages. */
 export const TUNNEL_NODE_HEADER = "x-edgeplane-node";
+/**
+ * On a relay's answer: the tunnel itself failed (no agent connected, no answer in time, the agent
+ * could not serve the request), as opposed to whatever the agent's answer says. The service proxy
+ * treats such an answer as an unreachable backend and tries the next one.
+ */
+export const TUNNEL_FAILURE_HEADER = "x-edgeplane-tunnel-failure";
 
 interface Exchange {
   socket: WebSocket;
@@ -31,7 +37,7 @@ interface Exchange {
 }
 
 function statusResponse(err: ApiError): Response {
-  return new Response(JSON.stringify(toStatus(err)), { status: err.code, headers: { "content-type": "application/json" } });
+  return new Response(JSON.stringify(toStatus(err)), { status: err.code, headers: { "content-type": "application/json", [TUNNEL_FAILURE_HEADER]: "true" } });
 }
 
 export class NodeTunnel extends DurableObject<Env> {
@@ -148,6 +154,8 @@ export class NodeTunnel extends DurableObject<Env> {
     // A response to HEAD, or with 204/304, must not carry a body.
     const bodyless = status === 204 || status === 304;
     const out = new Headers(headers);
+    // Only this object says the tunnel failed; a backend's answer cannot pretend to.
+    out.delete(TUNNEL_FAILURE_HEADER);
     // Without a content-encoding, Miniflare gzips the response for clients that accept it and
     // holds the whole stream back until it ends: kubectl logs -f would print nothing.
     if (!out.has("content-encoding")) out.set("content-encoding", "identity");

@@ -30,6 +30,8 @@ export interface AgentOptions {
   /** Defaults to a folder per node in the cluster's state folder, kept across restarts. */
   stateDir?: string;
   args?: string[];
+  /** A command the agent is started through, its argv appended (a network namespace: ./nat). */
+  wrap?: string[];
 }
 
 const TSX = join(PROJECT_DIR, "node_modules", ".bin", "tsx");
@@ -67,7 +69,8 @@ export function useAgents(cluster: Cluster): { start(options: AgentOptions): Age
       ];
       // A process group of its own, so that tsx and the Node it starts stop together; the
       // containers are in groups of their own and outlive a killed agent, as they should.
-      const proc = spawn(TSX, args, { cwd: PROJECT_DIR, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } });
+      const [file, ...argv] = [...(options.wrap ?? []), TSX, ...args];
+      const proc = spawn(file, argv, { cwd: PROJECT_DIR, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } });
       const lines: string[] = [];
       const waiters = new Set<{ pattern: RegExp; found(line: string): void }>();
       for (const stream of [proc.stdout, proc.stderr]) {

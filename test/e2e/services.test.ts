@@ -3,13 +3,11 @@
 // 127.0.0.1, reached through the named targetPort), and traffic goes through the Worker under
 // `wrangler dev`: the API's services/proxy (directly and through `kubectl proxy`), pods/proxy,
 // and a LoadBalancer Service's edge hostname. kubectl's get, describe and expose as with Kubernetes.
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
-import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/cli/ports";
 import { useAgents, type AgentProcess } from "./agent-harness";
 import { useCluster } from "./harness";
+import { plainGet, tally, viaEdge, webSocketEcho } from "./traffic";
 import { eventually } from "./wait";
 
 const cluster = useCluster();
@@ -74,66 +72,6 @@ async function viaApi(path: string, init: { method?: string; body?: string } = {
   return { status: res.status, body: res.text };
 }
 
-/**
- * Through the Worker's edge: its own address, with the LoadBalancer's hostname as Host and no
- * token. The local certificate names localhost, which TLS is asked for instead of the Host.
- */
-function viaEdge(host: string, path = "/"): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(cluster.url + path, { headers: { host }, ca: cluster.caCert, servername: "localhost", agent: false, timeout: 10_000 }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-/** Opens a WebSocket through the Worker, sends one short text message, and resolves with the reply. */
-function webSocketEcho(path: string, message: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const headers = { connection: "Upgrade", upgrade: "websocket", "sec-websocket-key": randomBytes(16).toString("base64"), "sec-websocket-version": "13", authorization: `Bearer ${cluster.token}` };
-    const req = httpsRequest(cluster.url + path, { headers, ca: cluster.caCert, timeout: 10_000 });
-    req.on("upgrade", (_res, socket) => {
-      const payload = Buffer.from(message);
-      const mask = randomBytes(4);
-      socket.write(Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, payload.map((b, i) => b ^ mask[i % 4])]));
-      socket.once("data", (buf: Buffer) => {
-        resolve(buf.subarray(2, 2 + (buf[1] & 127)).toString());
-        socket.destroy();
-      });
-    });
-    req.on("response", (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-function plainGet(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, path, agent: false, timeout: 10_000 }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-async function tally(send: () => Promise<{ status: number; body: string }>, count: number): Promise<Map<string, number>> {
-  const seen = new Map<string, number>();
-  for (let i = 0; i < count; i++) {
-    const { status, body } = await send();
-    expect(status, body).toBe(200);
-    seen.set(body, (seen.get(body) ?? 0) + 1);
-  }
-  return seen;
-}
-
 const PROXY = "/api/v1/namespaces/default/services/web:80/proxy/";
 
 describe("Services with real pods", () => {
@@ -196,12 +134,12 @@ describe("Services with real pods", () => {
   });
 
   it("carries WebSocket upgrades to the pods", async () => {
-    const reply = await webSocketEcho("/api/v1/namespaces/default/services/web:80/proxy/ws", "hi");
+    const reply = await webSocketEcho(cluster, "/api/v1/namespaces/default/services/web:80/proxy/ws", "hi");
     expect(reply).toMatch(/^web-[ab]:hi$/);
   });
 
   it("publishes the LoadBalancer at its edge hostname, balanced, without credentials", async () => {
-    const seen = await tally(() => viaEdge("web-lb.default.edgeplane.local"), 100);
+    const seen = await tally(() => viaEdge(cluster, "web-lb.default.edgeplane.local"), 100);
     expect([...seen.keys()].sort()).toEqual(["web-a", "web-b"]);
     for (const n of seen.values()) expect(n).toBeGreaterThanOrEqual(40);
   });
@@ -211,7 +149,7 @@ describe("Services with real pods", () => {
     const proxy = await cluster.kubectlStart(["proxy", `--port=${port}`]);
     try {
       await proxy.waitForLine(/Starting to serve on/, 30_000);
-      const seen = await tally(() => plainGet(port, PROXY), 10);
+      const seen = await tally(() => plainGet("127.0.0.1", port, PROXY), 10);
       expect([...seen.keys()].sort()).toEqual(["web-a", "web-b"]);
     } finally {
       proxy.stop();
@@ -219,7 +157,7 @@ describe("Services with real pods", () => {
   });
 
   it("takes a pod failing readiness out of rotation within two seconds of the failure, and back when ready", async () => {
-    await plainGet(ports["web-b"], "/unready");
+    await plainGet("127.0.0.1", ports["web-b"], "/unready");
     const failedAt = Date.now();
     await eventually(async () => {
       const seen = await tally(() => viaApi(PROXY), 4);
@@ -230,7 +168,7 @@ describe("Services with real pods", () => {
     console.log(`readiness failure left the rotation in ${tookMs} ms (probe period 1 s)`);
     expect(tookMs).toBeLessThan(3_000);
     expect([...(await tally(() => viaApi(PROXY), 20)).keys()]).toEqual(["web-a"]);
-    await plainGet(ports["web-b"], "/ready-again");
+    await plainGet("127.0.0.1", ports["web-b"], "/ready-again");
     await eventually(async () => ((await tally(() => viaApi(PROXY), 6)).has("web-b") ? true : undefined), "web-b back in rotation", 30_000);
   });
 

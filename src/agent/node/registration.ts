@@ -17,11 +17,18 @@ export interface RegistrationOptions {
   clock: Clock;
   /** Extra labels (--node-labels), on top of the well-known ones. */
   labels?: Record<string, string>;
+  /** Annotations the Node must carry (edgeplane.dev/pod-network from --pod-network). */
+  annotations?: Record<string, string>;
   reportIntervalMs?: number;
   maxPods?: number;
 }
 
 const DEFAULT_REPORT_INTERVAL_MS = 5 * 60_000;
+
+/** The entries of `wanted` that `current` lacks or holds with another value. */
+function differing(wanted: Record<string, string>, current: Record<string, string> = {}): Record<string, string> {
+  return Object.fromEntries(Object.entries(wanted).filter(([k, v]) => current[k] !== v));
+}
 
 export class NodeRegistration {
   /** The Node's uid once registered (the Lease's owner reference needs it). */
@@ -39,16 +46,16 @@ export class NodeRegistration {
   async register(facts: MachineFacts): Promise<void> {
     const { client, name } = this.options;
     const labels = { ...nodeLabels(name, facts), ...this.options.labels };
+    const annotations = this.options.annotations ?? {};
     const status = this.status(facts, { ready: true });
     let node: Node;
     try {
-      node = await createObject<Node>(client, NODES, { apiVersion: "v1", kind: "Node", metadata: { name, labels }, spec: {}, status });
+      node = await createObject<Node>(client, NODES, { apiVersion: "v1", kind: "Node", metadata: { name, labels, annotations }, spec: {}, status });
     } catch (err) {
       if (!isApiError(err, 409)) throw err;
       node = await getObject<Node>(client, NODES, { name });
-      const current = node.metadata.labels ?? {};
-      const missing = Object.fromEntries(Object.entries(labels).filter(([k, v]) => current[k] !== v));
-      if (Object.keys(missing).length) node = await mergePatch<Node>(client, NODES, { name }, { metadata: { labels: missing } });
+      const metadata = { labels: differing(labels, node.metadata.labels), annotations: differing(annotations, node.metadata.annotations) };
+      if (Object.keys(metadata.labels).length || Object.keys(metadata.annotations).length) node = await mergePatch<Node>(client, NODES, { name }, { metadata });
     }
     this.uid = node.metadata.uid ?? "";
     // Where the API keeps a created Node's status (as Kubernetes does), there is nothing more to send.

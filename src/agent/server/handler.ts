@@ -1,14 +1,17 @@
 // The agent's own API, served through its tunnel (the kubelet's API, in the parts edgeplane
 // uses): GET /containerLogs/{namespace}/{pod}/{container} for kubectl logs, /stats/summary
 // (the Summary API's pod and container CPU and memory: how the agent reports usage), /pods,
-// /healthz. Errors are Kubernetes Status objects, which the Worker passes on to the client.
+// /healthz, and any method on /podProxy/... (traffic to this node's pods, ./podproxy). Errors
+// are Kubernetes Status objects, which the Worker passes on to the client.
 import type { Pod } from "../../apis/core/v1/pod";
 import type { Header } from "../../tunnel/frames";
 import { rfc3339 } from "../clock";
 import type { ContainerRun } from "../pods/model";
+import { parsePodProxyPath, TUNNEL_POD_PREFIX } from "../../services/podnetwork";
 import type { PodManager } from "../pods/manager";
 import type { Runtime, LogOptions } from "../runtime/types";
 import type { TunnelRequest, TunnelResponse } from "../tunnel/client";
+import { forwardToPod, podAddresses } from "./podproxy";
 import { UsageTracker } from "./usage";
 
 const TEXT: Header[] = [["content-type", "text/plain; charset=utf-8"]];
@@ -75,9 +78,18 @@ async function containerLogs(deps: HandlerDeps, parts: string[], query: URLSearc
   return { status: 200, headers: TEXT, body: deps.runtime.logs(run.id, options) };
 }
 
+/** Traffic for one of this node's pods; only their addresses are reachable this way. */
+function podProxy(deps: HandlerDeps, request: TunnelRequest): Promise<TunnelResponse> {
+  const target = parsePodProxyPath(request.path);
+  if (!target) return Promise.resolve(status(400, "BadRequest", `expected ${TUNNEL_POD_PREFIX}/{http|https}/{ip}/{port}/{path}`));
+  if (!podAddresses(deps.manager.pods()).has(target.ip)) return Promise.resolve(status(403, "Forbidden", `${target.ip} is not the address of a pod on node ${deps.nodeName}`));
+  return forwardToPod(target, request);
+}
+
 export function agentHandler(deps: HandlerDeps): (request: TunnelRequest) => Promise<TunnelResponse> {
   const usage = new UsageTracker(deps.runtime);
   return async (request) => {
+    if (request.path.startsWith(`${TUNNEL_POD_PREFIX}/`)) return podProxy(deps, request);
     const url = new URL(request.path, "http://agent");
     const parts = url.pathname.split("/").filter(Boolean);
     if (request.method !== "GET") return status(405, "MethodNotAllowed", `${request.method} is not supported here`);
