@@ -1,0 +1,98 @@
+// Service and pod traffic for a node the control plane cannot reach (behind NAT): the Worker sends
+// it down the node's tunnel as /podProxy/{scheme}/{ip}/{port}{path} (src/services/podnetwork.ts)
+// and the agent makes the request to the pod from the node, where the pod's address is
+// reachable, streaming both bodies. Only addresses of pods this agent runs are served: the
+// tunnel is a way to this node's pods, not into the network the node sits in.
+import { once } from "node:events";
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
+import type { Pod } from "../../apis/core/v1/pod";
+import type { PodTarget } from "../../services/podnetwork";
+import type { Header } from "../../tunnel/frames";
+import type { TunnelRequest, TunnelResponse } from "../tunnel/client";
+
+/** Connection-specific headers (RFC 9110 §7.6.1), which belong to each hop, not to the request. */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host"]);
+/** A pod that does not accept the connection within this is unreachable (the Worker tries the next one). */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/** The addresses of the pods on this node, which the tunnel may reach. */
+export function podAddresses(pods: readonly Pod[]): Set<string> {
+  const out = new Set<string>();
+  for (const pod of pods) {
+    if (pod.status?.podIP) out.add(pod.status.podIP);
+    for (const { ip } of pod.status?.podIPs ?? []) if (ip) out.add(ip);
+  }
+  return out;
+}
+
+/** The request's headers as they go to the pod: hop-by-hop ones dropped, Host the pod's address. */
+export function podRequestHeaders(headers: readonly Header[], target: PodTarget): Header[] {
+  const listed = new Set(headers.filter(([name]) => name.toLowerCase() === "connection").flatMap(([, value]) => value.split(",").map((h) => h.trim().toLowerCase())));
+  const kept = headers.filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase()) && !listed.has(name.toLowerCase()));
+  const host = target.ip.includes(":") ? `[${target.ip}]` : target.ip;
+  return [["host", `${host}:${target.port}`], ...kept];
+}
+
+/** The pod's response headers as they go back: hop-by-hop ones dropped (the tunnel frames the body itself). */
+function responseHeaders(res: IncomingMessage): Header[] {
+  const out: Header[] = [];
+  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+    if (!HOP_BY_HOP.has(res.rawHeaders[i].toLowerCase())) out.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
+  }
+  return out;
+}
+
+function open(target: PodTarget, request: TunnelRequest): ClientRequest {
+  const send = target.scheme === "https" ? httpsRequest : httpRequest;
+  return send({
+    host: target.ip,
+    port: target.port,
+    method: request.method,
+    path: target.pathAndQuery,
+    headers: podRequestHeaders(request.headers, target).flat(),
+    agent: false,
+    // A pod's certificate names nothing the proxy could check, as kube-apiserver's proxy does not either.
+    rejectUnauthorized: false,
+    signal: request.signal,
+  });
+}
+
+/** Fails the request if its connection is not made in time. */
+function connectTimeout(req: ClientRequest, target: PodTarget): void {
+  req.once("socket", (socket) => {
+    if (!socket.connecting) return;
+    const timer = setTimeout(() => req.destroy(new Error(`dial tcp ${target.ip}:${target.port}: i/o timeout`)), CONNECT_TIMEOUT_MS);
+    socket.once("connect", () => clearTimeout(timer));
+    socket.once("close", () => clearTimeout(timer));
+  });
+}
+
+/** Sends the tunnel's request body to the pod as it arrives, respecting the pod's pace. */
+async function sendBody(req: ClientRequest, body: AsyncIterable<Uint8Array>): Promise<void> {
+  for await (const chunk of body) {
+    if (req.destroyed) return;
+    if (!req.write(chunk)) await once(req, "drain");
+  }
+  req.end();
+}
+
+/**
+ * Forwards one tunnel request to the pod. A pod that cannot be reached is an error thrown (the
+ * tunnel then tells the Worker it failed); anything the pod answers is its answer.
+ */
+export async function forwardToPod(target: PodTarget, request: TunnelRequest): Promise<TunnelResponse> {
+  const req = open(target, request);
+  connectTimeout(req, target);
+  // Node holds the head back until the first body write; a body that comes slowly, or a request
+  // the pod answers before reading it, must not wait for it.
+  req.flushHeaders();
+  const answered = new Promise<IncomingMessage>((resolve, reject) => {
+    req.once("response", resolve);
+    req.on("error", reject);
+  });
+  // The pod may answer before the body is all sent (an upload refused early): no waiting for it.
+  sendBody(req, request.body).catch((err: Error) => req.destroy(err));
+  const res = await answered;
+  return { status: res.statusCode ?? 502, headers: responseHeaders(res), body: res };
+}
