@@ -70,12 +70,17 @@ export class Client {
     }
   }
 
-  /** Events are aggregated as Kubernetes' correlator does: the same reason and message bump a count. */
+  /**
+   * Events are aggregated as Kubernetes' correlator does: the same reason and message bump a
+   * count; a combined Event (similar messages) is one object whose count and message follow.
+   */
   private async recordEvent(action: Extract<Action, { type: "event" }>): Promise<Result<KubeObject | undefined>> {
     const about = action.about;
     const m = about.metadata;
     const namespace = m.namespace || "default";
-    const name = `${m.name}.${eventSuffix(`${m.uid}/${action.eventType}/${action.reason}/${action.message}`)}`;
+    const story = action.combined ? "combined" : `/${action.message}`;
+    const name = `${m.name}.${eventSuffix(`${m.uid}/${action.eventType}/${action.reason}${story}`)}`;
+    const occurrences = action.count ?? 1;
     const now = timestamp(this.now());
     const event: KubeObject = {
       apiVersion: "v1",
@@ -90,15 +95,15 @@ export class Client {
       reportingInstance: this.identity,
       firstTimestamp: now,
       lastTimestamp: now,
-      count: 1,
+      count: occurrences,
     };
     // Most stories are told once: try the create first (no read), and bump the count when it exists.
     const created = await this.apply({ type: "create", resource: "events", object: event });
     if (created.ok || created.error.reason !== "AlreadyExists") return created;
     const existing = await this.get("events", namespace, name);
     if (!existing) return created;
-    const count = ((existing.count as number | undefined) ?? 1) + 1;
-    return this.apply({ type: "update", resource: "events", object: { ...existing, count, lastTimestamp: now } });
+    const count = ((existing.count as number | undefined) ?? 1) + occurrences;
+    return this.apply({ type: "update", resource: "events", object: { ...existing, count, message: action.message, lastTimestamp: now } });
   }
 }
 

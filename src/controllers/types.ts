@@ -22,8 +22,12 @@ export type Action =
       propagationPolicy?: "Orphan" | "Background" | "Foreground";
       gracePeriodSeconds?: number;
     }
-  /** Record an Event about `about` (type Normal/Warning, reason, message), aggregated like Kubernetes'. */
-  | { type: "event"; about: KubeObject; eventType: "Normal" | "Warning"; reason: string; message: string };
+  /**
+   * Record an Event about `about` (type Normal/Warning, reason, message), aggregated like
+   * Kubernetes': `count` occurrences at once (default 1); a `combined` Event stands for similar
+   * ones with different messages and is one object per `about`, type and reason (run.ts).
+   */
+  | { type: "event"; about: KubeObject; eventType: "Normal" | "Warning"; reason: string; message: string; count?: number; combined?: boolean };
 
 export interface Decision {
   actions: Action[];

@@ -49,7 +49,8 @@ describe("reconciler plumbing", () => {
   it("writes nothing on a converged pass", async () => {
     await namespace("rc-quiet");
     await post("/apis/apps/v1/namespaces/rc-quiet/replicasets", replicaSet("quiet", 2));
-    await eventually(() => pods("rc-quiet"), (p) => p.length === 2);
+    // Converged: both pods made and counted (recounts are written at most twice a second).
+    await eventually(() => get<Obj>("/apis/apps/v1/namespaces/rc-quiet/replicasets/quiet"), (r) => r.body.status?.replicas === 2);
     const target: ReconcileTarget = { type: "object", resource: "apps/replicasets", namespace: "rc-quiet", name: "quiet" };
     await reconciler(target).trigger(target);
     const store = new Store(env.DB);

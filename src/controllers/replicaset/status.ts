@@ -2,6 +2,7 @@
 // updateReplicaSetStatus): counts over active pods only, observedGeneration, and the
 // ReplicaFailure condition while creates or deletes fail.
 import { semanticEqual } from "../hash";
+import type { Decision } from "../types";
 import { getCondition, isPodAvailable, isPodReady, msUntilAvailable, removeCondition, rfc3339, setCondition, type Pod } from "../podutil";
 import { REPLICA_FAILURE, type ReplicaSet, type ReplicaSetFailure, type ReplicaSetStatus } from "./types";
 
@@ -66,4 +67,28 @@ export function availabilityRequeue(pods: readonly Pod[], minReadySeconds: numbe
     if (ms !== undefined && (soonest === undefined || ms < soonest)) soonest = ms;
   }
   return soonest;
+}
+
+/** A ReplicaSet's status writes that only recount its pods go at most this often. */
+export const STATUS_RECOUNT_INTERVAL_MS = 500;
+
+/** The two statuses differ in pod counts only: same observedGeneration, same conditions. */
+function recountOnly(a: ReplicaSetStatus | undefined, b: ReplicaSetStatus | undefined): boolean {
+  const counts = { replicas: 0, fullyLabeledReplicas: 0, readyReplicas: 0, availableReplicas: 0 };
+  return semanticEqual({ ...normalized(a), ...counts }, { ...normalized(b), ...counts });
+}
+
+/**
+ * While pods keep changing (thousands starting), every pass would write the status again and
+ * wake the Deployment above for it. A status write that only recounts pods is held back until
+ * `intervalMs` after the previous status write and the pass asks to be run again then, so the
+ * last count is always written; a new generation or condition is written at once. `lastWrite` is
+ * when the reconciler last wrote this status (undefined: not since it started).
+ */
+export function throttleRecount(decision: Decision, rs: ReplicaSet, lastWrite: number | undefined, now: number, intervalMs = STATUS_RECOUNT_INTERVAL_MS): Decision {
+  if (lastWrite === undefined || now - lastWrite >= intervalMs) return decision;
+  const write = decision.actions.find((a) => a.type === "updateStatus");
+  if (!write || !recountOnly(rs.status, (write.object as ReplicaSet).status)) return decision;
+  const wait = lastWrite + intervalMs - now;
+  return { actions: decision.actions.filter((a) => a !== write), requeueAfterMs: Math.min(decision.requeueAfterMs ?? wait, wait) };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { CREATED_NAME, decideReplicaSet, podCreateFailedEvent, rankPodsForDeletion, slowStartBatchSize, type ReplicaSet } from "../../../src/controllers/replicaset";
+import { STATUS_RECOUNT_INTERVAL_MS, throttleRecount } from "../../../src/controllers/replicaset/status";
 import type { Pod } from "../../../src/controllers/podutil";
 import type { Action } from "../../../src/controllers/types";
 import { iso, pod, replicaSet, summary, T0 } from "./fixtures";
@@ -198,5 +199,37 @@ describe("idempotence", () => {
     const pods = [owned("a"), owned("b", { node: undefined }), pod({ name: "orphan" })];
     const input = { rs: replicaSet({ replicas: 2 }), pods, now: T0 };
     expect(decideReplicaSet(input)).toEqual(decideReplicaSet(input));
+  });
+});
+
+describe("status recounts while pods change", () => {
+  // Written when one pod existed; a second one has come since.
+  const rs = converged(replicaSet({ replicas: 2 }), [owned("a")]);
+  const pods = [owned("a"), owned("b")];
+  const recount = decideReplicaSet({ rs, pods, now: T0 });
+
+  test("writes the first recount at once and holds back the next ones until the interval is over", () => {
+    expect(throttleRecount(recount, rs, undefined, T0)).toBe(recount);
+    expect(throttleRecount(recount, rs, T0 - 600, T0)).toBe(recount);
+    const held = throttleRecount(recount, rs, T0 - 100, T0);
+    expect(summary(held.actions)).toEqual([]);
+    expect(held.requeueAfterMs).toBe(STATUS_RECOUNT_INTERVAL_MS - 100);
+  });
+
+  test("never holds back a new generation or a condition", () => {
+    const newer = { ...rs, metadata: { ...rs.metadata, generation: 2 } };
+    const decision = decideReplicaSet({ rs: { ...converged(rs, pods), metadata: newer.metadata }, pods, now: T0 });
+    expect(summary(throttleRecount(decision, newer, T0 - 100, T0).actions)).toEqual(["updateStatus apps/replicasets web-rs"]);
+    const failing = decideReplicaSet({ rs, pods, now: T0, failure: { reason: "FailedCreate", message: "quota" } });
+    expect(throttleRecount(failing, rs, T0 - 100, T0)).toBe(failing);
+  });
+
+  test("keeps the creates of a held-back pass and the sooner requeue", () => {
+    const growing = { ...rs, spec: { ...rs.spec, replicas: 10 } };
+    const decision = decideReplicaSet({ rs: growing, pods, now: T0 });
+    const held = throttleRecount(decision, growing, T0 - 100, T0);
+    expect(creates(held.actions)).toHaveLength(2);
+    expect(held.actions.some((a) => a.type === "updateStatus")).toBe(false);
+    expect(held.requeueAfterMs).toBe(0);
   });
 });
