@@ -41,6 +41,8 @@ export interface Cluster {
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
   /** Writes a file into the state folder (manifests, editor scripts) and returns its path. */
   file(name: string, content: string, mode?: number): Promise<string>;
+  /** Stops the Worker and starts it again on the same port, with the state wrangler dev persisted. */
+  restart(): Promise<void>;
 }
 
 const KUBECTL_TIMEOUT_MS = 60_000;
@@ -65,14 +67,18 @@ export function useCluster(): Cluster {
     else running.delete(proc);
   };
 
-  beforeAll(async () => {
-    stateDir = await mkdtemp(join(tmpdir(), "edgeplane-e2e-"));
-    process.on("exit", killKubectls);
+  const start = async (port: number): Promise<void> => {
     try {
-      controlPlane = await startControlPlane({ port: 0, stateDir, log: (line) => serverLog.push(line) });
+      controlPlane = await startControlPlane({ port, stateDir, log: (line) => serverLog.push(line) });
     } catch (err) {
       throw new Error(`${(err as Error).message}\n--- server output ---\n${serverLog.slice(-60).join("\n")}`);
     }
+  };
+
+  beforeAll(async () => {
+    stateDir = await mkdtemp(join(tmpdir(), "edgeplane-e2e-"));
+    process.on("exit", killKubectls);
+    await start(0);
   });
 
   afterAll(async () => {
@@ -156,6 +162,12 @@ export function useCluster(): Cluster {
         }
       }
       return { ...res, json };
+    },
+    async restart() {
+      const port = Number(new URL(started().url).port);
+      await started().stop();
+      controlPlane = undefined;
+      await start(port);
     },
     async file(name, content, mode) {
       const dir = join(stateDir, "files");
