@@ -1,7 +1,8 @@
 // The agent's service proxy with the process runtime: two pods running a tiny HTTP server behind
 // a NodePort Service answer through the node port on 127.0.0.1, spread over both; a pod whose
 // readiness fails stops getting traffic and gets it again once ready; pods see the Service env
-// vars; as root the ClusterIP itself answers on the node.
+// vars; as root the ClusterIP itself answers on the node. UDP Services are carried too.
+import { createSocket } from "node:dgram";
 import { request } from "node:http";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Service } from "../../src/apis/core/v1/service";
@@ -53,6 +54,26 @@ async function tally(host: string, port: number, count: number): Promise<Map<str
     seen.set(body, (seen.get(body) ?? 0) + 1);
   }
   return seen;
+}
+
+// Answers each datagram with "{pod}:{datagram}".
+const UDP_SERVER = `
+const s = require("dgram").createSocket("udp4");
+s.on("message", (m, r) => s.send(process.env.POD_NAME + ":" + m, r.port, r.address));
+s.bind(Number(process.env.PORT), "127.0.0.1");
+`;
+
+/** One datagram from a new client socket; the reply, or undefined after a second. */
+function datagram(host: string, port: number, text: string): Promise<string | undefined> {
+  const socket = createSocket("udp4");
+  return new Promise<string | undefined>((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), 1_000);
+    socket.once("message", (reply) => {
+      clearTimeout(timer);
+      resolve(reply.toString());
+    });
+    socket.send(text, port, host);
+  }).finally(() => socket.close());
 }
 
 async function api(method: string, path: string, body?: unknown): Promise<unknown> {
@@ -160,6 +181,48 @@ describe("agent service proxy: NodePort", () => {
       return back.has("echo-b") ? true : undefined;
     }, "echo-b back in rotation", 30_000);
     console.log(`readiness failure left the rotation in ${tookMs} ms`);
+  });
+
+  it("carries UDP through the node port (and as root the ClusterIP) to both pods", async () => {
+    const svc = (await api("POST", "/api/v1/namespaces/default/services", {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "udp-echo" },
+      spec: { type: "NodePort", selector: { app: "udp-echo" }, ports: [{ name: "echo", protocol: "UDP", port: 53, targetPort: "echo" }] },
+    })) as Service;
+    const udpNodePort = svc.spec?.ports?.[0]?.nodePort ?? 0;
+    for (const name of ["udp-a", "udp-b"]) {
+      const port = await freePort();
+      await api("POST", "/api/v1/namespaces/default/pods", {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name, labels: { app: "udp-echo" } },
+        spec: {
+          nodeName: NODE,
+          containers: [
+            {
+              name: "echo",
+              image: "node",
+              command: ["node", "-e", UDP_SERVER],
+              env: [
+                { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+                { name: "PORT", value: String(port) },
+              ],
+              ports: [{ name: "echo", containerPort: port, protocol: "UDP" }],
+            },
+          ],
+        },
+      });
+    }
+    await agent.waitForLine(new RegExp(`service proxy: default/udp-echo:echo on 0\\.0\\.0\\.0:${udpNodePort}/UDP `));
+    const answering = async (host: string, port: number) => {
+      const seen = new Set<string>();
+      for (let i = 0; i < 6; i++) seen.add((await datagram(host, port, "hi")) ?? "(none)");
+      return seen;
+    };
+    await eventually(async () => ((await answering("127.0.0.1", udpNodePort)).size === 2 ? true : undefined), "both UDP pods behind the node port", 60_000);
+    expect([...(await answering("127.0.0.1", udpNodePort))].sort()).toEqual(["udp-a:hi", "udp-b:hi"]);
+    if (IS_ROOT) expect([...(await answering(svc.spec?.clusterIP ?? "", 53))].sort()).toEqual(["udp-a:hi", "udp-b:hi"]);
   });
 
   it("stops listening when the Service is deleted", async () => {

@@ -15,6 +15,7 @@ import { errorText, type Logger } from "../log";
 import type { AddressManager } from "./addresses";
 import { podServiceEnv, type LocalEndpoint } from "./env";
 import { TcpListener } from "./tcp";
+import { UdpListener } from "./udp";
 import { desiredListeners, diffAddresses, diffListeners, wantedAddresses, type ClusterIPMode, type ListenerSpec } from "./table";
 
 export const SERVICES: ResourceType = { group: "", version: "v1", resource: "services" };
@@ -39,10 +40,16 @@ const SYNC_DELAY_MS = 20;
 /** How often a listener that could not bind is tried again. */
 const RETRY_MS = 5_000;
 
+type Listener = TcpListener | UdpListener;
+
+function listenerFor(spec: ListenerSpec, log: Logger): Listener {
+  return spec.protocol === "UDP" ? new UdpListener(spec, log) : new TcpListener(spec, log);
+}
+
 export class ServiceProxy {
   private readonly services: Informer<Service>;
   private readonly slices: Informer<EndpointSlice>;
-  private readonly listeners = new Map<string, TcpListener>();
+  private readonly listeners = new Map<string, Listener>();
   /** Bound ports of "local" listeners, by "namespace/name:portName". */
   private readonly localPorts = new Map<string, LocalEndpoint>();
   private readonly addresses = new Set<string>();
@@ -143,13 +150,13 @@ export class ServiceProxy {
         failed = true;
         continue;
       }
-      const listener = new TcpListener(spec, log);
+      const listener = listenerFor(spec, log);
       try {
         const port = await listener.listen();
         this.listeners.set(spec.key, listener);
         this.warned.delete(spec.key);
         if (spec.kind === "local") this.localPorts.set(spec.servicePort, { host: spec.host, port });
-        log("info", `service proxy: ${spec.servicePort} on ${spec.host}:${port} -> ${spec.backends.map((b) => `${b.ip}:${b.port}`).join(", ") || "(no endpoints)"}`);
+        log("info", `service proxy: ${spec.servicePort} on ${spec.host}:${port}${spec.protocol === "TCP" ? "" : `/${spec.protocol}`} -> ${spec.backends.map((b) => `${b.ip}:${b.port}`).join(", ") || "(no endpoints)"}`);
       } catch (err) {
         failed = true;
         log(this.warned.has(spec.key) ? "debug" : "warn", `service proxy: cannot listen on ${spec.host}:${spec.port} for ${spec.servicePort}: ${errorText(err)}; retrying every ${RETRY_MS / 1000}s`);

@@ -36,8 +36,8 @@ export interface ListenerSpec {
   affinitySeconds: number;
 }
 
-/** The protocols the proxy carries; SCTP (and UDP, for now) are left alone. */
-export const PROXIED_PROTOCOLS = new Set(["TCP"]);
+/** The protocols the proxy carries (tcp.ts, udp.ts); SCTP is left alone. */
+export const PROXIED_PROTOCOLS = new Set(["TCP", "UDP"]);
 
 export function servicePortKey(namespace: string, service: string, portName: string): string {
   return `${namespace}/${service}:${portName}`;

@@ -16,24 +16,33 @@ const web: ServiceForProxy = {
 const db: ServiceForProxy = { metadata: { name: "db", namespace: "ns" }, spec: { type: "ClusterIP", clusterIP: "10.96.0.20", ports: [{ port: 5432 }] } };
 const headless: ServiceForProxy = { metadata: { name: "h", namespace: "ns" }, spec: { clusterIP: "None", ports: [{ port: 80 }] } };
 
-function slice(service: string, port: { name?: string; port: number }, endpoints: { ip: string; ready?: boolean }[]): SliceForProxy {
+function slice(service: string, port: { name?: string; port: number; protocol?: string }, endpoints: { ip: string; ready?: boolean }[]): SliceForProxy {
   return {
     metadata: { namespace: "ns", labels: { "kubernetes.io/service-name": service } },
     addressType: "IPv4",
-    ports: [{ ...port, protocol: "TCP" }],
+    ports: [{ protocol: "TCP", ...port }],
     endpoints: endpoints.map((e) => ({ addresses: [e.ip], conditions: { ready: e.ready ?? true } })),
   };
 }
 
-const rules = proxyTable([web, db, headless], [slice("web", { name: "http", port: 8080 }, [{ ip: "10.88.0.2" }, { ip: "10.88.0.3", ready: false }]), slice("db", { port: 5432 }, [{ ip: "10.88.0.4" }])]);
+const rules = proxyTable(
+  [web, db, headless],
+  [
+    slice("web", { name: "http", port: 8080 }, [{ ip: "10.88.0.2" }, { ip: "10.88.0.3", ready: false }]),
+    slice("web", { name: "dns", port: 5353, protocol: "UDP" }, [{ ip: "10.88.0.2" }]),
+    slice("db", { port: 5432 }, [{ ip: "10.88.0.4" }]),
+  ],
+);
 
 describe("desired listeners", () => {
-  test("node ports on 0.0.0.0 and cluster IPs on their own address, TCP only, headless Services none", () => {
+  test("node ports on 0.0.0.0 and cluster IPs on their own address, TCP and UDP, headless Services none", () => {
     const listeners = desiredListeners(rules, { nodePorts: true, clusterIPs: "addresses", localHost: "127.0.0.1" });
     expect(listeners.map((l) => [l.key, l.kind, l.servicePort, l.backends.map((b) => `${b.ip}:${b.port}`)])).toEqual([
       ["TCP/10.96.0.20:5432", "clusterIP", "ns/db:", ["10.88.0.4:5432"]],
       ["TCP/0.0.0.0:30080", "nodePort", "ns/web:http", ["10.88.0.2:8080"]],
       ["TCP/10.96.0.10:80", "clusterIP", "ns/web:http", ["10.88.0.2:8080"]],
+      ["UDP/0.0.0.0:30053", "nodePort", "ns/web:dns", ["10.88.0.2:5353"]],
+      ["UDP/10.96.0.10:53", "clusterIP", "ns/web:dns", ["10.88.0.2:5353"]],
     ]);
     expect([...wantedAddresses(listeners)].sort()).toEqual(["10.96.0.10", "10.96.0.20"]);
   });
@@ -43,9 +52,10 @@ describe("desired listeners", () => {
     expect(local.map((l) => [l.key, l.host, l.port])).toEqual([
       ["TCP/local/ns/db:", "10.88.0.1", 0],
       ["TCP/local/ns/web:http", "10.88.0.1", 0],
+      ["UDP/local/ns/web:dns", "10.88.0.1", 0],
     ]);
     const off = desiredListeners(rules, { nodePorts: true, clusterIPs: "off", localHost: "127.0.0.1" });
-    expect(off.map((l) => l.key)).toEqual(["TCP/0.0.0.0:30080"]);
+    expect(off.map((l) => l.key)).toEqual(["TCP/0.0.0.0:30080", "UDP/0.0.0.0:30053"]);
   });
 });
 
@@ -61,11 +71,14 @@ describe("listener diff", () => {
     const after = proxyTable([web, { ...db, metadata: { name: "db2", namespace: "ns" } }], [slice("web", { name: "http", port: 8080 }, [{ ip: "10.88.0.2" }, { ip: "10.88.0.3" }])]);
     const next = desiredListeners(after, { nodePorts: true, clusterIPs: "addresses", localHost: "127.0.0.1" });
     const changes = diffListeners(current, next);
-    // db2 took db's address and port: the same listener, routed to db2's (empty) backends now.
+    // db2 took db's address and port: the same listener, routed to db2's (empty) backends now;
+    // web's dns port lost its slice.
     expect(changes.update.map((l) => [l.key, l.servicePort, l.backends.length])).toEqual([
       ["TCP/10.96.0.20:5432", "ns/db2:", 0],
       ["TCP/0.0.0.0:30080", "ns/web:http", 2],
       ["TCP/10.96.0.10:80", "ns/web:http", 2],
+      ["UDP/0.0.0.0:30053", "ns/web:dns", 0],
+      ["UDP/10.96.0.10:53", "ns/web:dns", 0],
     ]);
     expect(changes.open).toEqual([]);
     expect(changes.close).toEqual([]);
