@@ -300,3 +300,99 @@ export function compactStatements(beforeMs: number, keep: number): SQL[] {
     sql`DELETE FROM ${changelog} WHERE ${changelog.id} <= COALESCE((SELECT CAST(${meta.value} AS INTEGER) FROM ${meta} WHERE ${meta.key} = 'compacted'), 0)`,
   ];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bulk writes: many creates and conditional updates (no claims) in a handful of statements,
+// however many objects, so a batch of a thousand writes costs D1 a few statements, not thousands.
+// Each object's condition is its own; the objects that pass get consecutive revisions above the
+// log's head, are written first, and the log rows are copied from them (the data crosses to D1
+// once). "Written by this batch" is then "revision above the log's head", which needs no
+// comparison of data. Keys must be distinct within one call.
+
+/** One object of a bulk write: its key, indexed columns, stored data and owner uids. */
+export interface BulkItem extends ObjectKey, Omit<Indexed, "data"> {
+  data: string;
+  owners: string[];
+}
+
+export interface BulkCreate extends BulkItem {
+  uid: string;
+}
+
+export interface BulkUpdate extends BulkItem {
+  expectedRv: number;
+  /** The previous state's labels and fields (SelectorProjection), as JSON. */
+  prev: string;
+}
+
+/** The log's head; the revisions a bulk write gives are above it until its log rows are in. */
+const head = sql`(SELECT COALESCE(max(${changelog.id}), 0) FROM ${changelog})`;
+
+/** The columns of a JSON array of items, one row each in order (`k` is the position). */
+function itemRows(items: unknown[], columns: string[]): SQL {
+  const extracted = columns.map((c) => sql`json_extract(j.value, ${`$.${c}`}) AS ${sql.identifier(c)}`);
+  return sql`(SELECT j.key AS k, ${sql.join(extracted, sql`, `)} FROM json_each(${JSON.stringify(items)}) AS j)`;
+}
+
+const itemObject = sql`o.resource = i.r AND o.namespace = i.ns AND o.name = i.n`;
+
+/** The items' objects this bulk write just wrote (their revision is above the log's head), with the items' `columns`. */
+function writtenBy(items: unknown[], columns: string[], join: SQL = sql``): SQL {
+  return sql`${itemRows(items, ["r", "ns", "n", ...columns])} AS i JOIN ${objects} AS o ON ${itemObject} ${join} WHERE o.rv > ${head}`;
+}
+
+function ownerStatements(keys: { r: string; ns: string; n: string; owners: string[] }[], replacing: boolean): SQL[] {
+  const statements: SQL[] = [];
+  if (replacing) {
+    // Only owners that went are deleted (an update that keeps its ownerReferences writes no index row).
+    const indexed = sql`JOIN ${owners} AS w ON w.resource = o.resource AND w.namespace = o.namespace AND w.name = o.name`;
+    statements.push(sql`DELETE FROM ${owners} WHERE rowid IN (SELECT w.rowid FROM ${writtenBy(keys, ["owners"], indexed)}
+      AND w.owner_uid NOT IN (SELECT value FROM json_each(i.owners)))`);
+  }
+  const owning = keys.filter((k) => k.owners.length > 0);
+  if (owning.length) {
+    statements.push(sql`INSERT OR IGNORE INTO ${owners} (${col("owner_uid")}, ${col("resource")}, ${col("namespace")}, ${col("name")})
+      SELECT u.value, o.resource, o.namespace, o.name FROM ${writtenBy(owning, ["owners"], sql`JOIN json_each(i.owners) AS u`)}`);
+  }
+  return statements;
+}
+
+/**
+ * The statements of a bulk write. The log inserts return `{ id, resource, namespace, name }` for
+ * each object written; `returning` gives their positions in the statement list.
+ */
+export function bulkWrite(creates: BulkCreate[], updates: BulkUpdate[], now: number): { statements: SQL[]; returning: number[] } {
+  const statements: SQL[] = [];
+  const returning: number[] = [];
+  const key = (i: BulkItem) => ({ r: i.resource, ns: i.namespace, n: i.name, owners: i.owners });
+  if (updates.length) {
+    const items = updates.map((u) => ({ ...key(u), rv: u.expectedRv, node: u.nodeName, ctl: u.controllerUid, d: u.data }));
+    statements.push(sql`UPDATE ${objects} SET ${col("rv")} = u.rv, ${col("node_name")} = u.node, ${col("controller_uid")} = u.ctl, ${col("data")} = u.d
+      FROM (SELECT i.r, i.ns, i.n, i.node, i.ctl, i.d, ${head} + ROW_NUMBER() OVER (ORDER BY i.k) AS rv
+        FROM ${itemRows(items, ["r", "ns", "n", "rv", "node", "ctl", "d"])} AS i
+        WHERE EXISTS (SELECT 1 FROM ${objects} AS o WHERE ${itemObject} AND o.rv = i.rv)) AS u
+      WHERE ${objects.resource} = u.r AND ${objects.namespace} = u.ns AND ${objects.name} = u.n`);
+    const keys = updates.map((u) => ({ ...key(u), p: JSON.parse(u.prev) as unknown }));
+    statements.push(...ownerStatements(keys, true));
+    returning.push(statements.length);
+    statements.push(sql`INSERT INTO ${changelog} (${col("id")}, ${col("resource")}, ${col("namespace")}, ${col("name")}, ${col("type")}, ${col("data")}, ${col("prev")}, ${col("created_at")})
+      SELECT o.rv, o.resource, o.namespace, o.name, 'MODIFIED', o.data, i.p, ${now} FROM ${writtenBy(keys, ["p"])} ORDER BY o.rv
+      RETURNING ${col("id")} AS id, ${col("resource")} AS resource, ${col("namespace")} AS namespace, ${col("name")} AS name`);
+  }
+  if (creates.length) {
+    const items = creates.map((c) => ({ ...key(c), uid: c.uid, node: c.nodeName, ctl: c.controllerUid, d: c.data }));
+    statements.push(sql`INSERT INTO ${objects} (${col("resource")}, ${col("namespace")}, ${col("name")}, ${col("uid")}, ${col("rv")}, ${col("node_name")}, ${col("controller_uid")}, ${col("data")})
+      SELECT i.r, i.ns, i.n, i.uid, ${head} + ROW_NUMBER() OVER (ORDER BY i.k), i.node, i.ctl, i.d
+      FROM ${itemRows(items, ["r", "ns", "n", "uid", "node", "ctl", "d"])} AS i
+      WHERE NOT EXISTS (SELECT 1 FROM ${objects} AS o WHERE ${itemObject})
+        AND (i.ns = '' OR EXISTS (SELECT 1 FROM ${objects} AS o WHERE o.resource = 'namespaces' AND o.namespace = '' AND o.name = i.ns
+          AND json_extract(o.data, '$.metadata.deletionTimestamp') IS NULL))`);
+    const keys = creates.map(key);
+    statements.push(...ownerStatements(keys, false));
+    returning.push(statements.length);
+    statements.push(sql`INSERT INTO ${changelog} (${col("id")}, ${col("resource")}, ${col("namespace")}, ${col("name")}, ${col("type")}, ${col("data")}, ${col("prev")}, ${col("created_at")})
+      SELECT o.rv, o.resource, o.namespace, o.name, 'ADDED', o.data, NULL, ${now} FROM ${writtenBy(keys, [])} ORDER BY o.rv
+      RETURNING ${col("id")} AS id, ${col("resource")} AS resource, ${col("namespace")} AS namespace, ${col("name")} AS name`);
+  }
+  return { statements, returning };
+}

@@ -4,6 +4,7 @@ import type { KubeObject } from "../apis/types";
 import type { SQL } from "drizzle-orm";
 import * as q from "./statements";
 import type { Allocation, ChangeRow, ObjectKey, ObjectRow } from "./statements";
+import { Coalescer } from "./coalesce";
 
 export type { Allocation, ObjectKey } from "./statements";
 
@@ -95,16 +96,6 @@ function ownerUids(obj: KubeObject): string[] {
   return (obj.metadata.ownerReferences ?? []).map((o) => o.uid);
 }
 
-/** Statements per coalesced D1 batch: a few hundred writes, well under D1's per-invocation limits. */
-const BATCH_STATEMENTS = 400;
-
-/** Statements waiting for the next coalesced batch, and who waits for their rows. */
-interface QueuedStatements {
-  statements: SQL[];
-  resolve(rows: Record<string, unknown>[][]): void;
-  reject(err: unknown): void;
-}
-
 function revisionOf(rows: Record<string, unknown>[]): number | undefined {
   const id = rows[0]?.id;
   return typeof id === "number" ? id : undefined;
@@ -133,63 +124,25 @@ export class Store {
   private readonly onCommit: (commit: Commit) => void;
   private readonly now: () => number;
   private readonly codec?: ObjectCodec;
-  private queued: QueuedStatements[] = [];
-  private flushScheduled = false;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly coalescer: Coalescer;
 
   constructor(d1: D1Database, options: StoreOptions = {}) {
     this.d1 = d1;
     this.codec = options.codec;
     this.onCommit = options.onCommit ?? (() => {});
     this.now = options.now ?? Date.now;
+    this.coalescer = new Coalescer(d1, this.now);
   }
 
-  /**
-   * Statements run in one transaction. Calls made in the same turn of the event loop (a
-   * controller creating many pods, the scheduler's Events, reads issued together) share one D1
-   * batch, as DataLoader coalesces loads: every write is conditional on its own and they run in
-   * the order they were made, so sharing a transaction changes no outcome, only the round trips.
-   */
+  /** Statements run in one transaction, coalesced with what else is asked in this turn (coalesce.ts). */
   private batch(statements: SQL[]): Promise<Record<string, unknown>[][]> {
-    return new Promise((resolve, reject) => {
-      this.queued.push({ statements, resolve, reject });
-      if (this.flushScheduled) return;
-      this.flushScheduled = true;
-      // One batch in flight at a time: what is asked meanwhile goes together in the next one.
-      setTimeout(() => {
-        this.flushing = this.flushing.then(() => this.flush());
-      }, 0);
-    });
+    return this.coalescer.statements(statements);
   }
 
-  private async flush(): Promise<void> {
-    const queued = this.queued;
-    this.queued = [];
-    this.flushScheduled = false;
-    for (let start = 0; start < queued.length; ) {
-      let end = start;
-      let count = 0;
-      while (end < queued.length && (end === start || count + queued[end].statements.length <= BATCH_STATEMENTS)) count += queued[end++].statements.length;
-      await this.runTogether(queued.slice(start, end));
-      start = end;
-    }
-  }
-
-  private async runTogether(calls: QueuedStatements[]): Promise<void> {
-    let results: Record<string, unknown>[][];
-    try {
-      results = await q.run(this.d1, calls.flatMap((c) => c.statements));
-    } catch (err) {
-      // One failing statement fails the transaction: run the calls alone, so only its own fails.
-      if (calls.length === 1) calls[0].reject(err);
-      else for (const c of calls) await this.runTogether([c]);
-      return;
-    }
-    let at = 0;
-    for (const c of calls) {
-      c.resolve(results.slice(at, at + c.statements.length));
-      at += c.statements.length;
-    }
+  /** The parts of a write the bulk path needs. */
+  private async bulkItem(resource: string, obj: KubeObject): Promise<q.BulkItem> {
+    const row = indexed(resource, obj, await this.encode(resource, obj));
+    return { ...keyOf(resource, obj), ...row, owners: ownerUids(obj) };
   }
 
   private async rows<T>(statement: SQL): Promise<T[]> {
@@ -229,22 +182,27 @@ export class Store {
    */
   async create(resource: string, obj: KubeObject, claims?: readonly Allocation[]): Promise<WriteOutcome> {
     const key = keyOf(resource, obj);
-    const guard = key.namespace ? q.both(q.objectAbsent(key), q.namespaceActive(key.namespace)) : q.objectAbsent(key);
-    const row = indexed(resource, obj, await this.encode(resource, obj));
-    const claiming = claims ? claimStatements(key, claims, guard) : undefined;
-    const when = claiming ? q.both(guard, claiming.held) : guard;
-    const results = await this.batch([
-      ...(claiming?.statements ?? []),
-      q.appendChange(key, { type: "ADDED", data: row.data, prev: null, now: this.now() }, when),
-      q.insertObject(key, { ...row, uid: obj.metadata.uid ?? "" }, when),
-      ...q.replaceOwners(key, ownerUids(obj), row.data),
-    ]);
-    const rv = revisionOf(results[claiming?.statements.length ?? 0]);
+    const rv = claims ? await this.createClaiming(key, resource, obj, claims) : await this.coalescer.write({ create: { ...(await this.bulkItem(resource, obj)), uid: obj.metadata.uid ?? "" } });
     if (rv !== undefined) return this.committed(resource, obj, rv, "ADDED");
     const current = await this.get(key);
     if (current) return { ok: false, why: "exists", current };
     const taken = claims ? await this.taken(key, claims) : [];
     return taken.length ? { ok: false, why: "allocated", taken } : { ok: false, why: "namespace" };
+  }
+
+  /** A create that claims values: its own statements, with the claims in the same transaction. */
+  private async createClaiming(key: ObjectKey, resource: string, obj: KubeObject, claims: readonly Allocation[]): Promise<number | undefined> {
+    const guard = key.namespace ? q.both(q.objectAbsent(key), q.namespaceActive(key.namespace)) : q.objectAbsent(key);
+    const row = indexed(resource, obj, await this.encode(resource, obj));
+    const claiming = claimStatements(key, claims, guard);
+    const when = q.both(guard, claiming.held);
+    const results = await this.batch([
+      ...claiming.statements,
+      q.appendChange(key, { type: "ADDED", data: row.data, prev: null, now: this.now() }, when),
+      q.insertObject(key, { ...row, uid: obj.metadata.uid ?? "" }, when),
+      ...q.replaceOwners(key, ownerUids(obj), row.data),
+    ]);
+    return revisionOf(results[claiming.statements.length]);
   }
 
   /**
@@ -253,16 +211,7 @@ export class Store {
    */
   async update(resource: string, obj: KubeObject, expectedRv: number, prev: SelectorProjection, claims?: readonly Allocation[]): Promise<WriteOutcome> {
     const key = keyOf(resource, obj);
-    const row = indexed(resource, obj, await this.encode(resource, obj));
-    const guard = q.objectAtRevision(key, expectedRv);
-    const claiming = claims ? claimStatements(key, claims, guard) : undefined;
-    const results = await this.batch([
-      ...(claiming?.statements ?? []),
-      q.appendChange(key, { type: "MODIFIED", data: row.data, prev: JSON.stringify(prev), now: this.now() }, claiming ? q.both(guard, claiming.held) : guard),
-      q.updateObject(key, expectedRv, row, claiming?.held),
-      ...q.replaceOwners(key, ownerUids(obj), row.data),
-    ]);
-    const rv = revisionOf(results[claiming?.statements.length ?? 0]);
+    const rv = claims ? await this.updateClaiming(key, resource, obj, expectedRv, prev, claims) : await this.updateIf(resource, obj, expectedRv, prev);
     if (rv !== undefined) return this.committed(resource, obj, rv, "MODIFIED");
     const lost = await this.lost(key);
     if (lost.ok || !claims || lost.why !== "conflict" || Number(lost.current?.metadata.resourceVersion) !== expectedRv) return lost;
@@ -270,22 +219,32 @@ export class Store {
     return { ok: false, why: "allocated", taken: await this.taken(key, claims) };
   }
 
+  /** The revision of a conditional update, or undefined when the object is no longer at `expectedRv`. */
+  private async updateIf(resource: string, obj: KubeObject, expectedRv: number, prev: SelectorProjection): Promise<number | undefined> {
+    return this.coalescer.write({ update: { ...(await this.bulkItem(resource, obj)), expectedRv, prev: JSON.stringify(prev) } });
+  }
+
+  private async updateClaiming(key: ObjectKey, resource: string, obj: KubeObject, expectedRv: number, prev: SelectorProjection, claims: readonly Allocation[]): Promise<number | undefined> {
+    const row = indexed(resource, obj, await this.encode(resource, obj));
+    const guard = q.objectAtRevision(key, expectedRv);
+    const claiming = claimStatements(key, claims, guard);
+    const results = await this.batch([
+      ...claiming.statements,
+      q.appendChange(key, { type: "MODIFIED", data: row.data, prev: JSON.stringify(prev), now: this.now() }, q.both(guard, claiming.held)),
+      q.updateObject(key, expectedRv, row, claiming.held),
+      ...q.replaceOwners(key, ownerUids(obj), row.data),
+    ]);
+    return revisionOf(results[claiming.statements.length]);
+  }
+
   /**
-   * Many conditional updates (the scheduler's bindings), coalesced into shared D1 batches: each
-   * applies or not on its own resourceVersion; the outcomes come back in order. For updates that
-   * leave ownerReferences alone (the owner index is not touched).
+   * Many conditional updates (the scheduler's bindings), written together: each applies or not
+   * on its own resourceVersion; the outcomes come back in order.
    */
   async updateMany(items: { resource: string; obj: KubeObject; expectedRv: number; prev: SelectorProjection }[]): Promise<boolean[]> {
-    const encoded = await Promise.all(items.map(({ resource, obj }) => this.encode(resource, obj)));
     return Promise.all(
-      items.map(async ({ resource, obj, expectedRv, prev }, i) => {
-        const key = keyOf(resource, obj);
-        const row = indexed(resource, obj, encoded[i]);
-        const [change] = await this.batch([
-          q.appendChange(key, { type: "MODIFIED", data: row.data, prev: JSON.stringify(prev), now: this.now() }, q.objectAtRevision(key, expectedRv)),
-          q.updateObject(key, expectedRv, row),
-        ]);
-        const rv = revisionOf(change);
+      items.map(async ({ resource, obj, expectedRv, prev }) => {
+        const rv = await this.updateIf(resource, obj, expectedRv, prev);
         if (rv !== undefined) this.committed(resource, obj, rv, "MODIFIED");
         return rv !== undefined;
       }),

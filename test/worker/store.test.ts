@@ -1,7 +1,25 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../src/apis/types";
-import { Store } from "../../src/store/store";
+import { keyOf, Store } from "../../src/store/store";
+
+/** D1 with its batches counted. */
+function countingD1(db: D1Database): { db: D1Database; batches: number } {
+  const counter = { db, batches: 0 };
+  counter.db = new Proxy(db, {
+    get(target, prop) {
+      if (prop === "batch") {
+        return (statements: D1PreparedStatement[]) => {
+          counter.batches++;
+          return target.batch(statements);
+        };
+      }
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return counter;
+}
 
 function configMap(name: string, namespace = "default", data: Record<string, string> = {}): KubeObject {
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace, uid: crypto.randomUUID() }, data };
@@ -90,5 +108,52 @@ describe("owner index", () => {
     expect((await store.owned("second")).map((d) => d.object.metadata.name)).toEqual(["dep"]);
     expect(await store.owned("third")).toEqual([]);
     expect(await store.owned("first")).toEqual([]);
+  });
+
+  it("writes what is asked together as one bulk write, each object on its own condition", async () => {
+    const d1 = countingD1(env.DB);
+    const together = new Store(d1.db);
+    await together.create("namespaces", ns("bulk"));
+    const owner = crypto.randomUUID();
+    const owned = (name: string): KubeObject => ({ ...configMap(name, "bulk"), metadata: { ...configMap(name, "bulk").metadata, ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "o", uid: owner, controller: true }] } });
+    const existing = await together.create("configmaps", configMap("taken", "bulk"));
+    if (!existing.ok) throw new Error("create failed");
+    const before = await together.revision();
+    d1.batches = 0;
+    const outcomes = await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) => together.create("configmaps", owned(`m${i}`))),
+      together.create("configmaps", configMap("taken", "bulk")),
+      together.create("configmaps", configMap("lost", "no-such-namespace")),
+      together.update("configmaps", configMap("taken", "bulk", { k: "v" }), existing.rv, noPrev),
+    ]);
+    const applied = outcomes.filter((o) => o.ok);
+    expect(applied).toHaveLength(31);
+    expect(outcomes[30]).toMatchObject({ ok: false, why: "exists" });
+    expect(outcomes[31]).toMatchObject({ ok: false, why: "namespace" });
+    // The writes went in one batch; the losers' follow-up reads in one more.
+    expect(d1.batches).toBeLessThanOrEqual(2);
+    const revisions = applied.map((o) => (o.ok ? o.rv : 0)).sort((a, b) => a - b);
+    expect(new Set(revisions).size).toBe(31);
+    expect(revisions[0]).toBe(before + 1);
+    expect(revisions[30]).toBe(before + 31);
+    for (const o of applied) {
+      if (!o.ok) continue;
+      const read = await together.get(keyOf("configmaps", o.object));
+      expect(read?.metadata.resourceVersion).toBe(String(o.rv));
+    }
+    const { changes } = await together.changes("configmaps", before, 100);
+    expect(changes.map((c) => c.rv)).toEqual(revisions);
+    expect(changes.find((c) => c.object.metadata.name === "taken")).toMatchObject({ type: "MODIFIED", prev: noPrev });
+    expect((await together.owned(owner)).map((o) => o.object.metadata.name).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `m${i}`).sort());
+    // A stale update in a later bulk write loses alone; the owner index follows ownerReferences.
+    const m0 = outcomes[0];
+    if (!m0.ok) throw new Error("create failed");
+    const [stale, released] = await Promise.all([
+      together.update("configmaps", configMap("taken", "bulk", { k: "lost" }), existing.rv, noPrev),
+      together.update("configmaps", configMap("m0", "bulk"), m0.rv, noPrev),
+    ]);
+    expect(stale).toMatchObject({ ok: false, why: "conflict" });
+    expect(released.ok).toBe(true);
+    expect((await together.owned(owner)).map((o) => o.object.metadata.name)).not.toContain("m0");
   });
 });

@@ -5,12 +5,11 @@ import type { Ctx } from "../context";
 import type { Target } from "../paths";
 import { readOptionalBody, writeOptions } from "../request";
 import { sendError, sendList, sendObject } from "../respond";
-import { badRequest, invalid, type Result } from "../status";
+import { badRequest, invalid, notFound, type Result } from "../status";
 import { deleteOptionErrors, type RequestQuery } from "../decode";
-import { writeDelete, type DeleteOptions } from "../writes";
+import { writeDelete, type DeleteOptions, type WriteContext } from "../writes";
 import { getObject, listObjects } from "./read";
 import { writeContext } from "./write";
-
 
 /** DeleteOptions: a body, where given, takes precedence over the query, as in Kubernetes. */
 async function deleteOptions(c: Ctx, q: RequestQuery): Promise<Result<DeleteOptions & { dryRun: boolean }>> {
@@ -38,8 +37,26 @@ export async function remove(c: Ctx, t: Target, q: RequestQuery): Promise<Respon
   if (!opts.ok) return sendError(c, opts.error);
   const obj = await getObject(c, t);
   if (!obj.ok) return sendError(c, obj.error);
-  const result = await writeDelete(deleteContext(c, t, q, opts.value.dryRun), obj.value, opts.value);
+  const w = deleteContext(c, t, q, opts.value.dryRun);
+  const result = await deleteLatest(w, obj.value, opts.value, () => getObject(c, t));
   return result.ok ? sendObject(c, t.kind, result.value) : sendError(c, result.error);
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * A delete meets the latest object: when another writer got in between the read and the write,
+ * it reads again and retries, as kube-apiserver's store does. A conflict with the object as it
+ * is (a failed precondition) is final.
+ */
+async function deleteLatest(w: WriteContext, obj: KubeObject, opts: DeleteOptions, reread: () => Promise<Result<KubeObject>>): Promise<Result<KubeObject>> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await writeDelete(w, obj, opts);
+    if (result.ok || result.error.reason !== "Conflict" || attempt >= MAX_ATTEMPTS) return result;
+    const latest = await reread();
+    if (!latest.ok || latest.value.metadata.resourceVersion === obj.metadata.resourceVersion) return latest.ok ? result : latest;
+    obj = latest.value;
+  }
 }
 
 export async function removeCollection(c: Ctx, t: Target, q: RequestQuery): Promise<Response> {
@@ -50,8 +67,14 @@ export async function removeCollection(c: Ctx, t: Target, q: RequestQuery): Prom
   const deleted: KubeObject[] = [];
   const w = deleteContext(c, t, q, opts.value.dryRun);
   for (const obj of listed.value.items) {
-    const result = await writeDelete(w, obj, opts.value);
-    if (!result.ok && result.error.reason !== "Conflict") return sendError(c, result.error);
+    const key = { resource: t.resource, namespace: obj.metadata.namespace ?? "", name: obj.metadata.name ?? "" };
+    const reread = async (): Promise<Result<KubeObject>> => {
+      const latest = await c.get("store").get(key);
+      return latest ? { ok: true, value: latest } : { ok: false, error: notFound(t.kind.plural, t.kind.group, key.name) };
+    };
+    const result = await deleteLatest(w, obj, opts.value, reread);
+    // What went meanwhile is not an error of the collection's delete.
+    if (!result.ok && result.error.reason !== "NotFound") return sendError(c, result.error);
     if (result.ok) deleted.push(result.value);
   }
   return sendList(c, t.kind, deleted, { resourceVersion: String(listed.value.rv) });
