@@ -1,8 +1,8 @@
 // The one place service and pod traffic leaves the Worker: `dial`. A backend is reached
 // directly (the Worker's fetch to the pod's address: Podman's bridge or the node's own address
 // under `wrangler dev`, a routable address in production), or through its node's tunnel when the
-// node says its pods are not reachable from the control plane (behind NAT; see ./podnetwork).
-// WebSocket upgrades only go direct: the tunnel carries plain HTTP exchanges.
+// node says its pods are not reachable from the control plane (behind NAT; see ./podnetwork),
+// WebSocket upgrades included (the node's NodeTunnel bridges them, src/tunnel/podsocket.ts).
 import type { Env } from "../env";
 import type { Store } from "../store/store";
 import { TUNNEL_FAILURE_HEADER } from "../tunnel/nodetunnel";
@@ -64,7 +64,6 @@ export function workerDial(env: Env, store: Store): Dial {
   return async (u, r) => {
     if (replacement) return replacement(u, r);
     if (!u.nodeName || !(await tunnelNodes.viaTunnel(store, u.nodeName, Date.now()))) return directDial(u, r);
-    if (r.headers.get("upgrade")) throw new Error(`WebSocket upgrades are not carried through the tunnel of node "${u.nodeName}"`);
     return tunnelDial(env, u.nodeName, u, r);
   };
 }

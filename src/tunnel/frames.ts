@@ -17,8 +17,10 @@
 // Control frames are WebSocket text frames holding JSON; body chunks are binary frames whose
 // first four bytes are the id (big-endian), so bodies are never base64-inflated. The plain text
 // frames "ping" and "pong" are keepalives (the Durable Object answers "ping" without waking).
-// This is enough for logs (a GET whose response streams) and for the service proxy, which will
-// send request bodies the same way.
+// This carries logs (a GET whose response streams) and the service proxy's traffic to pods behind
+// NAT (request bodies stream down the same way). An exchange whose "res" is 101 (an upgrade the
+// pod accepted) goes on as a byte pipe: data frames carry the upgraded connection's bytes both
+// ways, and "end" closes each direction.
 
 export const PING = "ping";
 export const PONG = "pong";

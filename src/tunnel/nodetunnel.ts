@@ -3,11 +3,14 @@
 // it: relay() sends an HTTP request down the socket and streams the agent's answer back as the
 // Response (protocol in ./frames). The socket uses the hibernation API, so an idle tunnel costs
 // nothing; exchanges in flight keep the object awake, so the in-memory table of pending
-// exchanges is never lost to hibernation.
+// exchanges is never lost to hibernation. A WebSocket upgrade the agent's side accepts (101)
+// becomes a WebSocket handed to the client here, bridged to the pod's raw bytes (./podsocket);
+// an open one keeps the object awake as well.
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { serviceUnavailable, timeout, toStatus, type ApiError } from "../api/status";
 import { PING, PONG, decodeControl, decodeData, encodeControl, encodeData, type ControlFrame, type Header } from "./frames";
+import { PodSocketBridge } from "./podsocket";
 
 /** How long the agent may take to start answering (logs answer at once; a proxied service may not). */
 const HEAD_TIMEOUT_MS = 30_000;
@@ -34,6 +37,15 @@ interface Exchange {
   head: (res: Response) => void;
   headTimer?: ReturnType<typeof setTimeout>;
   body?: ReadableStreamDefaultController<Uint8Array>;
+  /** The request asked for a WebSocket upgrade. */
+  upgrade: boolean;
+  /** Once upgraded: what the agent's bytes go to. */
+  bridge?: PodSocketBridge;
+}
+
+/** Sends bytes of one exchange in pieces under the message limit. */
+function sendChunks(socket: WebSocket, id: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.byteLength; at += MAX_CHUNK) socket.send(encodeData(id, bytes.subarray(at, at + MAX_CHUNK)));
 }
 
 function statusResponse(err: ApiError): Response {
@@ -80,12 +92,14 @@ export class NodeTunnel extends DurableObject<Env> {
     const socket = this.currentSocket();
     if (!socket) return statusResponse(serviceUnavailable(`no agent connection to node "${node}"`));
     const id = this.allocateId();
+    const upgrade = request.headers.get("upgrade")?.toLowerCase() === "websocket";
     const headers: Header[] = [];
     request.headers.forEach((value, name) => {
-      if (name !== TUNNEL_TARGET_HEADER && name !== TUNNEL_NODE_HEADER) headers.push([name, value]);
+      // The bridge to the pod negotiates no extensions (permessage-deflate would compress its frames).
+      if (name !== TUNNEL_TARGET_HEADER && name !== TUNNEL_NODE_HEADER && !(upgrade && name === "sec-websocket-extensions")) headers.push([name, value]);
     });
     const response = new Promise<Response>((resolve) => {
-      const exchange: Exchange = { socket, head: resolve };
+      const exchange: Exchange = { socket, head: resolve, upgrade };
       exchange.headTimer = setTimeout(() => {
         this.finish(id, { t: "cancel", id });
         resolve(statusResponse(timeout(`the agent of node "${node}" did not answer within ${HEAD_TIMEOUT_MS / 1000}s`, 1)));
@@ -94,16 +108,19 @@ export class NodeTunnel extends DurableObject<Env> {
     });
     // The body goes down while the answer may already be coming back (a proxied upload that the
     // server answers early), so the response is not held until the body is sent.
-    void this.sendRequest(socket, id, request, target, headers).catch((err: Error) => this.fail(id, `sending to the agent of node "${node}": ${err.message}`));
+    // An upgrade's request side is the client's messages, which go down once the pod has switched.
+    const body = upgrade ? null : request.body;
+    void this.sendRequest(socket, id, { method: request.method, body }, target, headers).catch((err: Error) => this.fail(id, `sending to the agent of node "${node}": ${err.message}`));
     return response;
   }
 
-  private async sendRequest(socket: WebSocket, id: number, request: Request, target: string, headers: Header[]): Promise<void> {
+  private async sendRequest(socket: WebSocket, id: number, request: { method: string; body: ReadableStream<Uint8Array> | null }, target: string, headers: Header[]): Promise<void> {
     socket.send(encodeControl({ t: "req", id, method: request.method, path: target, headers }));
+    if (this.exchanges.get(id)?.upgrade) return;
     if (request.body) {
       for await (const chunk of request.body) {
         if (!this.exchanges.has(id)) return;
-        for (let at = 0; at < chunk.byteLength; at += MAX_CHUNK) socket.send(encodeData(id, chunk.subarray(at, at + MAX_CHUNK)));
+        sendChunks(socket, id, chunk);
       }
     }
     if (this.exchanges.has(id)) socket.send(encodeControl({ t: "end", id }));
@@ -121,7 +138,9 @@ export class NodeTunnel extends DurableObject<Env> {
       const data = decodeData(new Uint8Array(message));
       if (!data) return;
       const exchange = this.exchanges.get(data.id);
-      if (exchange?.body && exchange.socket === ws && data.chunk.byteLength > 0) exchange.body.enqueue(data.chunk.slice());
+      if (!exchange || exchange.socket !== ws || data.chunk.byteLength === 0) return;
+      if (exchange.bridge) exchange.bridge.fromPod(data.chunk);
+      else exchange.body?.enqueue(data.chunk.slice());
       return;
     }
     const frame = decodeControl(message);
@@ -134,6 +153,7 @@ export class NodeTunnel extends DurableObject<Env> {
         break;
       case "end":
         exchange.body?.close();
+        exchange.bridge?.podEnded();
         this.exchanges.delete(frame.id);
         break;
       case "err":
@@ -144,6 +164,10 @@ export class NodeTunnel extends DurableObject<Env> {
 
   private respond(id: number, exchange: Exchange, status: number, headers: Header[]): void {
     clearTimeout(exchange.headTimer);
+    if (status === 101 && exchange.upgrade) {
+      exchange.head(this.bridge(id, exchange, new Headers(headers)));
+      return;
+    }
     const body = new ReadableStream<Uint8Array>({
       start: (controller) => {
         exchange.body = controller;
@@ -160,6 +184,31 @@ export class NodeTunnel extends DurableObject<Env> {
     // holds the whole stream back until it ends: kubectl logs -f would print nothing.
     if (!out.has("content-encoding")) out.set("content-encoding", "identity");
     exchange.head(new Response(bodyless ? null : body, { status, headers: out }));
+  }
+
+  /** The pod switched to WebSocket: the client gets a socket of ours, bridged to the pod's bytes. */
+  private bridge(id: number, exchange: Exchange, podHeaders: Headers): Response {
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    server.accept();
+    const bridge = new PodSocketBridge({
+      toPod: (bytes) => {
+        if (this.exchanges.has(id)) sendChunks(exchange.socket, id, bytes);
+      },
+      toPodDone: () => {
+        if (this.exchanges.has(id)) exchange.socket.send(encodeControl({ t: "end", id }));
+      },
+      toClient: (message) => server.send(message),
+      closeClient: (code, reason) => server.close(code, reason),
+    });
+    exchange.bridge = bridge;
+    server.addEventListener("message", (event) => bridge.fromClient(event.data));
+    server.addEventListener("close", (event) => bridge.clientClosed(event.code, event.reason));
+    server.addEventListener("error", () => bridge.clientClosed(1006, ""));
+    const headers = new Headers();
+    const protocol = podHeaders.get("sec-websocket-protocol");
+    if (protocol) headers.set("sec-websocket-protocol", protocol);
+    return new Response(null, { status: 101, webSocket: client, headers });
   }
 
   /** Ends an exchange from this side, telling the agent with `frame` if the socket is still open. */
@@ -180,7 +229,8 @@ export class NodeTunnel extends DurableObject<Env> {
     if (!exchange) return;
     this.exchanges.delete(id);
     clearTimeout(exchange.headTimer);
-    if (exchange.body) exchange.body.error(new Error(message));
+    if (exchange.bridge) exchange.bridge.podEnded(message);
+    else if (exchange.body) exchange.body.error(new Error(message));
     else exchange.head(statusResponse({ code: 502, reason: "InternalError", message }));
   }
 

@@ -1,8 +1,8 @@
 // Services whose pods are behind NAT, end to end: the agent runs in a network namespace of its
 // own (./nat), so its pods (process runtime, on the namespace's 127.0.0.1) cannot be reached from
 // the Worker at all, and it registers with --pod-network tunnel. Traffic through the API's
-// services/proxy (with kubectl get --raw), pods/proxy and a LoadBalancer's edge hostname goes
-// down the node's tunnel and the agent forwards it to the pods.
+// services/proxy (with kubectl get --raw), pods/proxy, WebSockets and a LoadBalancer's edge
+// hostname goes down the node's tunnel and the agent forwards it to the pods.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Node } from "../../src/apis/core/v1/node";
 import { freePort } from "../../src/cli/ports";
@@ -25,13 +25,26 @@ const agents = useAgents(cluster);
 const NODE = "nat-1";
 const PROXY = "/api/v1/namespaces/default/services/web:80/proxy/";
 
-// "/" answers the pod's name, "/echo" repeats the request, "/ready" is the readiness probe.
+// "/" answers the pod's name, "/echo" repeats the request, "/ready" is the readiness probe; a
+// WebSocket answers each short text message with "{pod}:{message}".
 const SERVER = `
-require("http").createServer((req, res) => {
+const crypto = require("crypto");
+const server = require("http").createServer((req, res) => {
   if (req.url === "/ready") return res.end("ok");
   if (req.url.startsWith("/echo")) { let body = ""; req.on("data", (c) => body += c); return req.on("end", () => res.end(req.method + " " + req.url + " " + body)); }
   res.end(process.env.POD_NAME);
-}).listen(Number(process.env.PORT), "127.0.0.1");
+});
+server.on("upgrade", (req, socket) => {
+  const accept = crypto.createHash("sha1").update(req.headers["sec-websocket-key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
+  socket.write("HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Accept: " + accept + "\\r\\n\\r\\n");
+  socket.on("data", (buf) => {
+    const len = buf[1] & 127, mask = buf.subarray(2, 6);
+    const text = Buffer.from(buf.subarray(6, 6 + len).map((b, i) => b ^ mask[i % 4])).toString();
+    const reply = Buffer.from(process.env.POD_NAME + ":" + text);
+    socket.write(Buffer.concat([Buffer.from([0x81, reply.length]), reply]));
+  });
+});
+server.listen(Number(process.env.PORT), "127.0.0.1");
 `;
 
 function podSpec(port: number) {
@@ -113,7 +126,8 @@ describe.skipIf(skipReason !== undefined)("Services behind NAT, through the node
     expect(await viaApi(`/api/v1/namespaces/default/pods/nat-a:${ports["nat-a"]}/proxy/`)).toEqual({ status: 200, body: "nat-a" });
   });
 
-  it("says that WebSocket upgrades are not carried through the tunnel", async () => {
-    await expect(webSocketEcho(cluster, `${PROXY}ws`, "hi")).rejects.toThrow(/503 .*not carried through the tunnel of node \\"nat-1\\"/);
+  it("carries WebSocket upgrades through the tunnel", async () => {
+    expect(await webSocketEcho(cluster, `${PROXY}ws`, "hi")).toMatch(/^nat-[ab]:hi$/);
+    expect(await webSocketEcho(cluster, `/api/v1/namespaces/default/pods/nat-b:${ports["nat-b"]}/proxy/ws`, "there")).toBe("nat-b:there");
   });
 });

@@ -1,11 +1,15 @@
 // Service and pod traffic for a node the control plane cannot reach (behind NAT): the Worker sends
 // it down the node's tunnel as /podProxy/{scheme}/{ip}/{port}{path} (src/services/podnetwork.ts)
 // and the agent makes the request to the pod from the node, where the pod's address is
-// reachable, streaming both bodies. Only addresses of pods this agent runs are served: the
-// tunnel is a way to this node's pods, not into the network the node sits in.
+// reachable, streaming both bodies. An upgrade the pod accepts (101) turns the exchange into a
+// byte pipe: the tunnel's request body goes to the pod's connection and the connection's bytes
+// come back as the response body (the NodeTunnel speaks WebSocket over them, src/tunnel/podsocket.ts).
+// Only addresses of pods this agent runs are served: the tunnel is a way to this node's pods,
+// not into the network the node sits in.
 import { once } from "node:events";
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
+import type { Duplex, Writable } from "node:stream";
 import type { Pod } from "../../apis/core/v1/pod";
 import type { PodTarget } from "../../services/podnetwork";
 import type { Header } from "../../tunnel/frames";
@@ -26,19 +30,30 @@ export function podAddresses(pods: readonly Pod[]): Set<string> {
   return out;
 }
 
-/** The request's headers as they go to the pod: hop-by-hop ones dropped, Host the pod's address. */
+/** The protocol the request asks to switch to, if any. */
+function upgradeOf(headers: readonly Header[]): string | undefined {
+  return headers.find(([name]) => name.toLowerCase() === "upgrade")?.[1];
+}
+
+/**
+ * The request's headers as they go to the pod: hop-by-hop ones dropped (but an upgrade asked
+ * for is asked for again on this hop), Host the pod's address.
+ */
 export function podRequestHeaders(headers: readonly Header[], target: PodTarget): Header[] {
   const listed = new Set(headers.filter(([name]) => name.toLowerCase() === "connection").flatMap(([, value]) => value.split(",").map((h) => h.trim().toLowerCase())));
   const kept = headers.filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase()) && !listed.has(name.toLowerCase()));
   const host = target.ip.includes(":") ? `[${target.ip}]` : target.ip;
-  return [["host", `${host}:${target.port}`], ...kept];
+  const upgrade = upgradeOf(headers);
+  const switching: Header[] = upgrade ? [["connection", "Upgrade"], ["upgrade", upgrade]] : [];
+  return [["host", `${host}:${target.port}`], ...kept, ...switching];
 }
 
-/** The pod's response headers as they go back: hop-by-hop ones dropped (the tunnel frames the body itself). */
+/** The pod's response headers as they go back: hop-by-hop ones dropped (the tunnel frames the body itself), but those of a switch kept. */
 function responseHeaders(res: IncomingMessage): Header[] {
   const out: Header[] = [];
   for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
-    if (!HOP_BY_HOP.has(res.rawHeaders[i].toLowerCase())) out.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
+    const name = res.rawHeaders[i].toLowerCase();
+    if (!HOP_BY_HOP.has(name) || (res.statusCode === 101 && (name === "upgrade" || name === "connection"))) out.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
   }
   return out;
 }
@@ -69,12 +84,23 @@ function connectTimeout(req: ClientRequest, target: PodTarget): void {
 }
 
 /** Sends the tunnel's request body to the pod as it arrives, respecting the pod's pace. */
-async function sendBody(req: ClientRequest, body: AsyncIterable<Uint8Array>): Promise<void> {
+async function sendBody(sink: Writable, body: AsyncIterable<Uint8Array>): Promise<void> {
   for await (const chunk of body) {
-    if (req.destroyed) return;
-    if (!req.write(chunk)) await once(req, "drain");
+    if (sink.destroyed) return;
+    if (!sink.write(chunk)) await once(sink, "drain");
   }
-  req.end();
+  sink.end();
+}
+
+/** The pod switched protocols: from here on the exchange is its connection's bytes both ways. */
+function switched(res: IncomingMessage, socket: Duplex, head: Buffer, request: TunnelRequest): TunnelResponse {
+  request.signal.addEventListener("abort", () => socket.destroy(), { once: true });
+  sendBody(socket, request.body).catch(() => socket.destroy());
+  async function* bytes(): AsyncIterable<Uint8Array> {
+    if (head.byteLength) yield head;
+    yield* socket;
+  }
+  return { status: 101, headers: responseHeaders(res), body: bytes() };
 }
 
 /**
@@ -87,12 +113,14 @@ export async function forwardToPod(target: PodTarget, request: TunnelRequest): P
   // Node holds the head back until the first body write; a body that comes slowly, or a request
   // the pod answers before reading it, must not wait for it.
   req.flushHeaders();
-  const answered = new Promise<IncomingMessage>((resolve, reject) => {
-    req.once("response", resolve);
+  const answered = new Promise<TunnelResponse>((resolve, reject) => {
+    req.once("response", (res: IncomingMessage) => resolve({ status: res.statusCode ?? 502, headers: responseHeaders(res), body: res }));
+    req.once("upgrade", (res: IncomingMessage, socket: Duplex, head: Buffer) => resolve(switched(res, socket, head, request)));
     req.on("error", reject);
   });
-  // The pod may answer before the body is all sent (an upload refused early): no waiting for it.
-  sendBody(req, request.body).catch((err: Error) => req.destroy(err));
-  const res = await answered;
-  return { status: res.statusCode ?? 502, headers: responseHeaders(res), body: res };
+  // An upgrade's body is what follows the switch; any other may still be coming when the pod
+  // answers (an upload refused early): no waiting for it.
+  if (upgradeOf(request.headers)) req.end();
+  else sendBody(req, request.body).catch((err: Error) => req.destroy(err));
+  return answered;
 }

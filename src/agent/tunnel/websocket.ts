@@ -5,7 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Duplex } from "node:stream";
-import { FrameReader, OPCODE, encodeFrame } from "./wsframes";
+import { FrameReader, OPCODE, closePayload, encodeFrame, parseClose } from "../../tunnel/wsframes";
 
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -67,10 +67,10 @@ function connection(socket: Duplex, head: Buffer): WebSocketClient {
   const reader = new FrameReader();
   const messageListeners: ((data: string | Buffer) => void)[] = [];
   const closeListeners: ((code: number, reason: string) => void)[] = [];
-  let fragments: Buffer[] = [];
+  let fragments: Uint8Array[] = [];
   let fragmentOpcode = 0;
   let closed = false;
-  const write = (opcode: number, payload: Buffer) => {
+  const write = (opcode: number, payload: Uint8Array) => {
     if (!closed && socket.writable) socket.write(encodeFrame(opcode, payload, randomBytes(4)));
   };
   const finish = (code: number, reason: string) => {
@@ -81,8 +81,9 @@ function connection(socket: Duplex, head: Buffer): WebSocketClient {
     setTimeout(() => socket.destroy(), 1000).unref();
     for (const listener of closeListeners) listener(code, reason);
   };
-  const deliver = (opcode: number, payload: Buffer) => {
-    const data = opcode === OPCODE.text ? payload.toString("utf8") : payload;
+  const deliver = (opcode: number, payload: Uint8Array) => {
+    const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    const data = opcode === OPCODE.text ? bytes.toString("utf8") : bytes;
     for (const listener of messageListeners) listener(data);
   };
   const onData = (chunk: Buffer) => {
@@ -101,9 +102,9 @@ function connection(socket: Duplex, head: Buffer): WebSocketClient {
         case OPCODE.pong:
           break;
         case OPCODE.close: {
-          const code = frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : 1005;
+          const { code, reason } = parseClose(frame.payload);
           write(OPCODE.close, frame.payload.subarray(0, 2));
-          finish(code, frame.payload.subarray(2).toString("utf8"));
+          finish(code, reason);
           return;
         }
         case OPCODE.continuation:
@@ -129,12 +130,9 @@ function connection(socket: Duplex, head: Buffer): WebSocketClient {
   if (head.length) setImmediate(() => onData(head));
   return {
     sendText: (text) => write(OPCODE.text, Buffer.from(text, "utf8")),
-    sendBinary: (data) => write(OPCODE.binary, Buffer.from(data.buffer, data.byteOffset, data.byteLength)),
+    sendBinary: (data) => write(OPCODE.binary, data),
     close(code = 1000, reason = "") {
-      const payload = Buffer.alloc(2 + Buffer.byteLength(reason));
-      payload.writeUInt16BE(code, 0);
-      payload.write(reason, 2);
-      write(OPCODE.close, payload);
+      write(OPCODE.close, closePayload(code, reason));
       finish(code, reason);
     },
     onMessage: (listener) => messageListeners.push(listener),

@@ -41,6 +41,13 @@ describe("the agent's proxy to its pods", () => {
         res.end(JSON.stringify({ method: req.method, url: req.url, host: req.headers.host, forwarded: req.headers["x-forwarded-for"], custom: req.headers["x-custom"], body }));
       });
     });
+    // Switches (but on /refuse-upgrade), then answers every byte upper-cased.
+    server.on("upgrade", (req, socket) => {
+      if (req.url === "/refuse-upgrade") return socket.end("HTTP/1.1 200 OK\r\nContent-Length: 14\r\nConnection: close\r\n\r\nno switch here");
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${req.headers.upgrade}\r\nConnection: Upgrade\r\nX-Host: ${req.headers.host}\r\n\r\n`);
+      socket.on("data", (chunk: Buffer) => socket.write(chunk.toString().toUpperCase()));
+      socket.on("end", () => socket.end());
+    });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     port = (server.address() as AddressInfo).port;
   });
@@ -71,6 +78,25 @@ describe("the agent's proxy to its pods", () => {
     abort.abort();
   });
 
+  it("turns an upgrade the pod accepts into a byte pipe both ways", async () => {
+    const sent = (async function* () {
+      yield new TextEncoder().encode("abc");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      yield new TextEncoder().encode("def");
+    })();
+    const res = await forwardToPod({ scheme: "http", ip: "127.0.0.1", port, pathAndQuery: "/ws" }, tunnelRequest("GET", [["upgrade", "websocket"], ["connection", "Upgrade"]], sent));
+    expect(res.status).toBe(101);
+    expect(res.headers).toEqual(expect.arrayContaining([["Upgrade", "websocket"], ["Connection", "Upgrade"], ["X-Host", `127.0.0.1:${port}`]]));
+    // The pod's side ends once the client's has (the body ran out): everything it said comes back.
+    expect(await text(res.body)).toBe("ABCDEF");
+  });
+
+  it("passes on the answer of a pod that does not switch", async () => {
+    const res = await forwardToPod({ scheme: "http", ip: "127.0.0.1", port, pathAndQuery: "/refuse-upgrade" }, tunnelRequest("GET", [["upgrade", "websocket"], ["connection", "Upgrade"]]));
+    expect(res.status).toBe(200);
+    expect(await text(res.body)).toBe("no switch here");
+  });
+
   it("throws when the pod cannot be reached", async () => {
     const closed = await freePort();
     await expect(forwardToPod({ scheme: "http", ip: "127.0.0.1", port: closed, pathAndQuery: "/" }, tunnelRequest("GET", []))).rejects.toThrow(/ECONNREFUSED/);
@@ -80,6 +106,14 @@ describe("the agent's proxy to its pods", () => {
     const a = pod({}, { name: "a" });
     a.status = { podIP: "10.88.0.5", podIPs: [{ ip: "10.88.0.5" }, { ip: "fd00::5" }] };
     expect([...podAddresses([a, pod()])].sort()).toEqual(["10.88.0.5", "fd00::5"]);
-    expect(podRequestHeaders([["Upgrade", "websocket"], ["TE", "trailers"], ["accept", "*/*"]], { scheme: "http", ip: "fd00::5", port: 80, pathAndQuery: "/" })).toEqual([["host", "[fd00::5]:80"], ["accept", "*/*"]]);
+    const target = { scheme: "http" as const, ip: "fd00::5", port: 80, pathAndQuery: "/" };
+    expect(podRequestHeaders([["TE", "trailers"], ["Keep-Alive", "5"], ["accept", "*/*"]], target)).toEqual([["host", "[fd00::5]:80"], ["accept", "*/*"]]);
+    // An upgrade is asked for again on this hop.
+    expect(podRequestHeaders([["Connection", "Upgrade"], ["Upgrade", "websocket"], ["sec-websocket-key", "k"]], target)).toEqual([
+      ["host", "[fd00::5]:80"],
+      ["sec-websocket-key", "k"],
+      ["connection", "Upgrade"],
+      ["upgrade", "websocket"],
+    ]);
   });
 });

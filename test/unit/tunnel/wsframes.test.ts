@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { FrameReader, OPCODE, encodeFrame } from "../../../src/agent/tunnel/wsframes";
+import { FrameReader, OPCODE, closePayload, encodeFrame, parseClose } from "../../../src/tunnel/wsframes";
 import { acceptFor } from "../../../src/agent/tunnel/websocket";
 
 describe("WebSocket frames", () => {
@@ -9,7 +9,7 @@ describe("WebSocket frames", () => {
     const [frame] = new FrameReader().push(encodeFrame(OPCODE.binary, payload, mask));
     expect(frame.opcode).toBe(OPCODE.binary);
     expect(frame.fin).toBe(true);
-    expect(frame.payload.equals(payload)).toBe(true);
+    expect(Buffer.from(frame.payload).equals(payload)).toBe(true);
   });
 
   test("frames split at any byte boundary are reassembled", () => {
@@ -22,6 +22,11 @@ describe("WebSocket frames", () => {
 
   test("frames beyond the size limit are refused", () => {
     expect(() => new FrameReader(10).push(encodeFrame(OPCODE.binary, Buffer.alloc(11)))).toThrow(/too large/);
+  });
+
+  test("close payloads carry the code and the reason", () => {
+    expect(parseClose(closePayload(4001, "gone é"))).toEqual({ code: 4001, reason: "gone é" });
+    expect(parseClose(new Uint8Array())).toEqual({ code: 1005, reason: "" });
   });
 
   test("the handshake accept value is RFC 6455's", () => {
