@@ -54,6 +54,19 @@ describe("deployment and replicaset controllers", () => {
     expect(d.body.status).toMatchObject({ replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2, observedGeneration: 1 });
   });
 
+  it("announces a large ReplicaSet's pods in few Events, counted as Kubernetes' recorder combines them", async () => {
+    await namespace("ctl-events");
+    await post("/apis/apps/v1/namespaces/ctl-events/deployments", deployment("many", 40));
+    await eventually(() => list("/api/v1/namespaces/ctl-events/pods"), (p) => p.length === 40, 15000);
+    type Event = { reason: string; message: string; count: number; involvedObject: { kind: string } };
+    const created = async () => (await get<{ items: Event[] }>("/api/v1/namespaces/ctl-events/events")).body.items.filter((e) => e.reason === "SuccessfulCreate" && e.involvedObject.kind === "ReplicaSet");
+    const events = await eventually(created, (es) => es.reduce((n, e) => n + e.count, 0) === 40);
+    // Slow start: batches of 1, 2, 4, 8 are told pod by pod; of the 25 that follow, nine, then one combined Event.
+    expect(events.reduce((n, e) => n + e.count, 0)).toBe(40);
+    expect(events.length).toBeLessThan(40);
+    expect(events.filter((e) => e.message.startsWith("(combined from similar events): Created pod: many-"))).toHaveLength(1);
+  });
+
   it("scale to zero and back", async () => {
     await namespace("ctl-scale");
     await post("/apis/apps/v1/namespaces/ctl-scale/deployments", deployment("s", 3));
