@@ -1,7 +1,7 @@
 // Agents for end-to-end tests: `edgeplane agent` started as its own process against the test
 // file's control plane, killed or stopped like the real thing. After the file, every agent is
 // stopped and every process its runtime started (found through the process runtime's records)
-// is killed, so no test leaves a container running.
+// is killed, and the Podman pods of podman agents are removed, so no test leaves a container running.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile, readdir, rmdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { createInterface } from "node:readline";
 import { afterAll } from "vitest";
 import { PROJECT_DIR } from "../../src/cli/wrangler";
 import type { Cluster } from "./harness";
+import { removePodmanNode } from "./podman/setup";
 
 export interface AgentProcess {
   name: string;
@@ -39,6 +40,7 @@ const TSX = join(PROJECT_DIR, "node_modules", ".bin", "tsx");
 export function useAgents(cluster: Cluster): { start(options: AgentOptions): AgentProcess } {
   const started: { agent: AgentProcess; proc: ChildProcess }[] = [];
   const stateDirs = new Set<string>();
+  const podmanNodes = new Set<string>();
   const killNow = (): void => {
     for (const { proc } of started) if (proc.pid) signalGroup(proc.pid, "SIGKILL");
   };
@@ -47,12 +49,14 @@ export function useAgents(cluster: Cluster): { start(options: AgentOptions): Age
     for (const { agent } of started) await agent.stop();
     process.off("exit", killNow);
     for (const dir of stateDirs) await killContainers(dir);
+    for (const node of podmanNodes) await removePodmanNode(node);
   });
 
   return {
     start(options) {
       const stateDir = options.stateDir ?? join(cluster.stateDir, "agents", options.name);
       stateDirs.add(stateDir);
+      if (options.runtime === "podman") podmanNodes.add(options.name);
       const args = [
         join(PROJECT_DIR, "src", "cli", "main.ts"),
         "agent",

@@ -40,3 +40,18 @@ export async function setUpPodman(): Promise<string | undefined> {
   }
   return (await ready()) ? undefined : `scripts/podman-setup.sh ran but Podman still does not answer on ${podmanSocketPath()} with the test images`;
 }
+
+/**
+ * Removes every Podman pod and container an agent started as `nodeName` (they carry the node's
+ * label). A stopped agent leaves its containers running by design; tests must not.
+ */
+export async function removePodmanNode(nodeName: string): Promise<void> {
+  const runtime = new PodmanRuntime({ nodeName, stateDir: tmpdir() });
+  try {
+    const { sandboxes, containers } = await runtime.list();
+    await Promise.all(containers.map((container) => runtime.removeContainer(container.id)));
+    await Promise.all(sandboxes.map((sandbox) => runtime.removeSandbox(sandbox.id)));
+  } finally {
+    await runtime.close();
+  }
+}
