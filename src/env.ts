@@ -32,6 +32,8 @@ export interface Env {
   AUDIT_RETENTION_DAYS?: string;
   /** Lifetime of the credential a node gets for its bootstrap token, in seconds. */
   NODE_CREDENTIAL_TTL_SECONDS?: string;
+  /** The CA certificate (PEM) pods are given to verify the API's TLS certificate; unset: none (system roots). */
+  CLUSTER_CA_CERT?: string;
   COMPACTION_WINDOW_SECONDS?: string;
   /** Service cluster IPs (default 10.96.0.0/12), node ports (default 30000-32767), edge domain: src/services/config.ts. */
   SERVICE_CLUSTER_IP_RANGE?: string;

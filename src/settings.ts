@@ -9,6 +9,8 @@ export interface Settings {
   nodeGracePeriodMs: number;
   /** LoadBalancer Services are published at {name}.{namespace}.{clusterDomain} (CLUSTER_DOMAIN). */
   clusterDomain: string;
+  /** What pods trust the API with: ca.crt of every namespace's kube-root-ca.crt (CLUSTER_CA_CERT, PEM; "" for the system roots). */
+  clusterCaCert: string;
 }
 
 function positive(value: string | undefined, fallback: number): number {
@@ -22,5 +24,6 @@ export function settingsFrom(env: Env): Settings {
     compactionMinRevisions: positive(env.COMPACTION_MIN_REVISIONS, 1000),
     nodeGracePeriodMs: positive(env.NODE_MONITOR_GRACE_SECONDS, 40) * 1000,
     clusterDomain: clusterDomain(env),
+    clusterCaCert: env.CLUSTER_CA_CERT?.trim() ? `${env.CLUSTER_CA_CERT.trim()}\n` : "",
   };
 }

@@ -20,6 +20,7 @@ import { eventRecorder, noEvents } from "./pods/events";
 import { PodManager } from "./pods/manager";
 import { ObjectCache } from "./pods/objects";
 import { passingProbes, runtimeProbes } from "./pods/probeexec";
+import { ServiceAccountTokens } from "./pods/tokens";
 import { watchPods } from "./podsource";
 import { createRuntime, simulatedMachine } from "./runtimes";
 import type { Runtime } from "./runtime/types";
@@ -89,8 +90,10 @@ export async function runAgent(options: AgentOptions): Promise<Agent> {
   });
   log("info", `registered ${many ? `${nodeNames.length} nodes (${nodeNames[0]} .. ${nodeNames[nodeNames.length - 1]})` : `node ${options.name}`} with runtime ${runtimeVersion}`);
 
-  const objects = new ObjectCache(client, log);
-  await objects.start(signal);
+  // ConfigMaps and Secrets are watched one by one as pods reference them.
+  const objects = new ObjectCache(client, log, signal);
+  // Simulated containers read no files: their pods' token volumes hold no token.
+  const tokens = simulated ? undefined : new ServiceAccountTokens(client, clock);
   // NodePorts and cluster IPs on this node; up before the pods, whose env names the Services.
   const serviceProxy = await startServiceProxy({ client, nodeName: options.name, runtime: options.runtime, flag: options.serviceProxy ?? "auto", log, signal });
   const nodeAllocatable = allocatable(facts);
@@ -101,6 +104,7 @@ export async function runAgent(options: AgentOptions): Promise<Agent> {
         runtime,
         client,
         objects,
+        tokens,
         nodeName: name,
         hostIP,
         allocatable: () => nodeAllocatable,

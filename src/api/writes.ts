@@ -10,6 +10,7 @@ import { validate } from "./admission";
 import { prepareCreate, prepareUpdate, timestamp } from "./objectmeta";
 import { alreadyExists, conflict, forbidden, internalError, notFound, type ApiError, type Result } from "./status";
 import { projection } from "./selection";
+import { admitServiceAccount } from "../auth/serviceaccount/automount";
 
 export interface WriteContext {
   store: Store;
@@ -100,6 +101,8 @@ export async function writeCreate(w: WriteContext, obj: KubeObject, opts: { mana
   prepareCreate(w.kind, obj, w.now);
   w.kind.onCreate?.(obj);
   w.kind.defaults?.(obj);
+  // Mutating admission that reads the store, for every creator (API clients and controllers alike).
+  if (w.resource === "pods") await admitServiceAccount(w.store, obj);
   const valid = validateAssigned(w.kind, w.allocator, obj);
   if (!valid.ok) return valid;
   const refused = await admission(w, "CREATE", obj);

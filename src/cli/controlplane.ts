@@ -41,8 +41,9 @@ export async function startControlPlane({ port, stateDir, log }: ControlPlaneOpt
   await applyMigrations(persistDir, { env, onLine: (line) => line.trim() && log(`wrangler | ${line}`) });
   const token = await ensureAdminToken(dir);
   const secrets = await ensureLocalSecrets(dir);
-  const secretVars = { SERVICE_ACCOUNT_KEYS: secrets.serviceAccountKeys, ENCRYPTION_KEYS: secrets.encryptionKeys };
   const tls = await ensureLocalCertificate(dir);
+  // Pods verify the API with the self-signed certificate (kube-root-ca.crt in every namespace).
+  const secretVars = { SERVICE_ACCOUNT_KEYS: secrets.serviceAccountKeys, ENCRYPTION_KEYS: secrets.encryptionKeys, CLUSTER_CA_CERT: tls.certPem };
 
   const server = await startDevServer({ port, persistDir, env, tls, adminToken: token, secretVars, log });
   const { url } = server;

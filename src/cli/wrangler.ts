@@ -64,7 +64,7 @@ export interface WranglerDevOptions {
   certPath: string;
   keyPath: string;
   adminToken: string;
-  /** Further Worker secrets (signing and encryption keys), passed as --var like the admin token. */
+  /** Further Worker secrets (signing and encryption keys) and vars (the CA pods trust), passed as --var like the admin token. */
   secretVars?: Record<string, string>;
 }
 

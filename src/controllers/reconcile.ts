@@ -75,7 +75,13 @@ async function collectOrphans(client: Client, uid: string): Promise<Decision> {
   return withReleased(releaseTrackedPods(uid, dependents), decideOrphans(uid, dependents, (ref) => alive.get(ref.uid) ?? false));
 }
 
-export async function reconcileOnce(pass: PassContext, target: ReconcileTarget, controllers: ReadonlyMap<string, RegisteredController>): Promise<PassResult> {
+/** Several controllers' passes as one: the first error, the soonest requeue. */
+function combined(a: PassResult, b: PassResult): PassResult {
+  const requeue = [a.requeueAfterMs, b.requeueAfterMs].filter((ms) => ms !== undefined);
+  return { error: a.error ?? b.error, requeueAfterMs: requeue.length ? Math.min(...requeue) : undefined };
+}
+
+export async function reconcileOnce(pass: PassContext, target: ReconcileTarget, controllers: ReadonlyMap<string, readonly RegisteredController[]>): Promise<PassResult> {
   const clientAs = (name: string) => new Client(pass.store, () => pass.now, name);
   if (target.type === "orphans") {
     const client = clientAs(GARBAGE_COLLECTOR);
@@ -87,7 +93,9 @@ export async function reconcileOnce(pass: PassContext, target: ReconcileTarget, 
     const client = clientAs(target.resource === "namespaces" ? NAMESPACE_CONTROLLER : GARBAGE_COLLECTOR);
     return executeDecision(client, await finalize(client, target.resource, obj));
   }
-  const controller = controllers.get(target.resource);
-  if (!controller) return {};
-  return controller.reconcile({ client: clientAs(controller.name), now: pass.now, settings: pass.settings, memo: pass.memo }, obj);
+  let result: PassResult = {};
+  for (const controller of controllers.get(target.resource) ?? []) {
+    result = combined(result, await controller.reconcile({ client: clientAs(controller.name), now: pass.now, settings: pass.settings, memo: pass.memo }, obj));
+  }
+  return result;
 }

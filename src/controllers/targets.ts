@@ -9,6 +9,7 @@ import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from "../api/writes";
 import type { NodeLike } from "../scheduler/types";
 import { daemonSetsToWake, type DaemonSet } from "./daemonset";
 import type { Pod } from "./podutil";
+import { ROOT_CA_CONFIGMAP } from "../auth/serviceaccount/automount";
 
 export type ReconcileTarget =
   | { type: "object"; resource: string; namespace: string; name: string }
@@ -48,6 +49,10 @@ export function reconcileTargets(commit: Commit, controlled: (resource: string) 
     if (obj.metadata.uid) targets.push({ type: "orphans", uid: obj.metadata.uid });
   } else if (controlled(commit.resource) || finalizing(obj)) {
     targets.push({ type: "object", resource: commit.resource, namespace: obj.metadata.namespace ?? "", name: obj.metadata.name ?? "" });
+  }
+  // The root CA publisher puts its ConfigMap back when someone edits or deletes it.
+  if (commit.resource === "configmaps" && obj.metadata.name === ROOT_CA_CONFIGMAP && controlled("namespaces")) {
+    targets.push({ type: "object", resource: "namespaces", namespace: "", name: obj.metadata.namespace ?? "" });
   }
   return targets;
 }

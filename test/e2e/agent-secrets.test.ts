@@ -1,13 +1,10 @@
 // Secrets reaching pods through the agent: the pod sees a Secret's value in env and in a mounted
-// file, and the file changes when the Secret does. Run by an agent with the admin credential,
-// and by an agent that joined as a node with least privilege (`edgeplane join`: a bootstrap token
-// traded for a system:node credential, through the Node authorizer and NodeRestriction), for
-// which another pod's Secret stays out of reach.
-//
-// The joined agent is skipped for now: it keeps Secrets and ConfigMaps with one watch across all
-// namespaces (src/agent/pods/objects.ts), which a node may not make (Kubernetes' kubelet watches
-// each referenced object by name, fieldSelector=metadata.name=<name>, which the Node authorizer
-// allows). Enable it when the agent watches per object.
+// file, and the file changes when the Secret does; every pod gets its service account's token,
+// namespace and CA at /var/run/secrets/kubernetes.io/serviceaccount unless it opts out. Run by an
+// agent with the admin credential, and by an agent that joined as a node with least privilege
+// (`edgeplane join`: a bootstrap token traded for a system:node credential, through the Node
+// authorizer and NodeRestriction), which watches each referenced object by name and for which
+// another pod's Secret stays out of reach.
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -74,6 +71,51 @@ function scenario(node: string, credential: () => Promise<string>) {
     await eventually(async () => ((await cluster.kubectlOk(["logs", podName, "--tail", "1"])).includes("file=second-pass") ? true : undefined), "the updated secret file", 60_000);
   });
 
+  it("gives a pod its service account token, namespace and CA, bound to the pod", async () => {
+    const podName = `sa-${node}`;
+    const dir = "/var/run/secrets/kubernetes.io/serviceaccount";
+    await apply("pods", {
+      kind: "Pod",
+      metadata: { name: podName },
+      spec: {
+        nodeName: node,
+        containers: [{ name: "app", image: "busybox", command: ["sh", "-c", `echo "namespace=$(cat ${dir}/namespace)"; echo "token=$(cat ${dir}/token)"; echo "ca=$(base64 -w0 ${dir}/ca.crt)"; sleep 3600`] }],
+      },
+    });
+    const created = await pod(podName);
+    const volume = created?.spec?.volumes?.find((v) => v.name.startsWith("kube-api-access-"));
+    expect(volume?.projected?.sources?.[0].serviceAccountToken).toEqual({ path: "token", expirationSeconds: 3607 });
+    expect(created?.spec?.containers?.[0].volumeMounts).toEqual([{ name: volume?.name, readOnly: true, mountPath: dir }]);
+
+    await eventually(async () => ((await pod(podName))?.status?.phase === "Running" ? true : undefined), "the pod running", 60_000);
+    const logs = await eventually(async () => {
+      const out = await cluster.kubectlOk(["logs", podName]);
+      return out.includes("ca=") ? out : undefined;
+    }, "the service account files", 60_000);
+    const field = (name: string) => logs.match(new RegExp(`^${name}=(.*)$`, "m"))?.[1] ?? "";
+    expect(field("namespace")).toBe("default");
+    expect(Buffer.from(field("ca"), "base64").toString()).toBe(`${cluster.caCert.trim()}\n`);
+    const token = field("token");
+    expect(token.split(".")).toHaveLength(3);
+    const whoami = await cluster.kubectlOk(["auth", "whoami", "--token", token, "-o", "jsonpath={.status.userInfo.username} {.status.userInfo.extra.authentication\\.kubernetes\\.io/pod-name}"]);
+    expect(whoami).toBe(`system:serviceaccount:default:default ["${podName}"]`);
+
+    // The token is bound to the pod: it stops working when the pod is gone.
+    await cluster.kubectlOk(["delete", "pod", podName, "--grace-period", "1"]);
+    const after = await cluster.kubectl(["auth", "whoami", "--token", token]);
+    expect(after.code).toBe(1);
+    expect(after.stderr).toContain("Unauthorized");
+  });
+
+  it("mounts nothing when the pod opts out", async () => {
+    const podName = `no-sa-${node}`;
+    await apply("pods", { kind: "Pod", metadata: { name: podName }, spec: { nodeName: node, automountServiceAccountToken: false, containers: [{ name: "app", image: "busybox", command: ["sh", "-c", "ls /var/run/secrets/kubernetes.io/serviceaccount || echo none; sleep 3600"] }] } });
+    expect((await pod(podName))?.spec?.volumes ?? []).toEqual([]);
+    await eventually(async () => ((await pod(podName))?.status?.phase === "Running" ? true : undefined), "the pod running", 60_000);
+    await eventually(async () => ((await cluster.kubectlOk(["logs", podName])).includes("none") ? true : undefined), "the pod's output", 60_000);
+    await cluster.kubectlOk(["delete", "pod", podName, "--grace-period", "1"]);
+  });
+
   return () => kubeconfig;
 }
 
@@ -81,7 +123,7 @@ describe("an agent with the admin credential", () => {
   scenario("admin-1", async () => cluster.kubeconfigPath);
 });
 
-describe.skip("an agent that joined as a node", () => {
+describe("an agent that joined as a node", () => {
   const kubeconfig = scenario(NODE, async () => {
     const token = (await edgeplane(["token", "create", "--ttl", "10m", "--description", "e2e join"])).trim();
     const path = join(cluster.stateDir, `${NODE}.kubeconfig`);

@@ -14,6 +14,7 @@ export const PODS: ResourceType = { group: "", version: "v1", resource: "pods" }
 export const NODES: ResourceType = { group: "", version: "v1", resource: "nodes" };
 export const CONFIGMAPS: ResourceType = { group: "", version: "v1", resource: "configmaps" };
 export const SECRETS: ResourceType = { group: "", version: "v1", resource: "secrets" };
+export const SERVICE_ACCOUNTS: ResourceType = { group: "", version: "v1", resource: "serviceaccounts" };
 export const EVENTS: ResourceType = { group: "", version: "v1", resource: "events" };
 export const LEASES: ResourceType = { group: "coordination.k8s.io", version: "v1", resource: "leases" };
 

@@ -6,6 +6,7 @@ import type { Container } from "../../apis/core/v1/container";
 import type { Volume } from "../../apis/core/v1/volume";
 import { fieldValue, resourceValue } from "./downward";
 import { configMapEntries, type EnvContext } from "./env";
+import { tokenWanted, wantedKey, type TokenProjection } from "./tokens";
 
 export const DEFAULT_MODE = 0o644;
 
@@ -80,7 +81,17 @@ function downwardFiles(items: DownwardItem[] | undefined, mode: number, ctx: Env
   return files;
 }
 
-function projectedFiles(volume: NonNullable<Volume["projected"]>, ctx: EnvContext): ProjectedFile[] | string {
+/**
+ * The token file, from the tokens fetched for this sync (by wantedKey). Without a token source
+ * (simulated nodes, whose containers read no files) there is none.
+ */
+function tokenFiles(projection: TokenProjection, mode: number, tokens: ReadonlyMap<string, string> | undefined): ProjectedFile[] | string {
+  if (!tokens) return [];
+  const token = tokens.get(wantedKey(tokenWanted(projection)));
+  return token === undefined ? "failed to fetch token" : [{ path: projection.path, data: Buffer.from(token), mode }];
+}
+
+function projectedFiles(volume: NonNullable<Volume["projected"]>, ctx: EnvContext, tokens: ReadonlyMap<string, string> | undefined): ProjectedFile[] | string {
   const mode = volume.defaultMode ?? DEFAULT_MODE;
   const files: ProjectedFile[] = [];
   for (const source of volume.sources ?? []) {
@@ -88,7 +99,7 @@ function projectedFiles(volume: NonNullable<Volume["projected"]>, ctx: EnvContex
     if (source.configMap) part = configMapFiles(source.configMap, mode, ctx);
     else if (source.secret) part = secretFiles(source.secret, mode, ctx);
     else if (source.downwardAPI) part = downwardFiles(source.downwardAPI.items, mode, ctx);
-    else if (source.serviceAccountToken) part = "serviceAccountToken projections are not supported by the edgeplane agent yet";
+    else if (source.serviceAccountToken) part = tokenFiles(source.serviceAccountToken, mode, tokens);
     else part = "clusterTrustBundle projections are not supported by the edgeplane agent";
     if (typeof part === "string") return part;
     files.push(...part);
@@ -96,19 +107,26 @@ function projectedFiles(volume: NonNullable<Volume["projected"]>, ctx: EnvContex
   return files;
 }
 
-/** The content of one volume, or the message the kubelet would give for a failed mount. */
-export function volumeContent(volume: Volume, ctx: EnvContext): VolumeResult {
+export function mountFailed(volume: string, why: string): string {
+  return `MountVolume.SetUp failed for volume "${volume}" : ${why}`;
+}
+
+/**
+ * The content of one volume, or the message the kubelet would give for a failed mount. `tokens`
+ * holds the service account tokens fetched for the pod, by wantedKey.
+ */
+export function volumeContent(volume: Volume, ctx: EnvContext, tokens?: ReadonlyMap<string, string>): VolumeResult {
   let files: ProjectedFile[] | string;
   if (volume.emptyDir) return { ok: true, content: { kind: "emptyDir" } };
   if (volume.hostPath) return { ok: true, content: { kind: "hostPath", path: volume.hostPath.path } };
   if (volume.configMap) files = configMapFiles(volume.configMap, volume.configMap.defaultMode ?? DEFAULT_MODE, ctx);
   else if (volume.secret) files = secretFiles({ ...volume.secret, name: volume.secret.secretName }, volume.secret.defaultMode ?? DEFAULT_MODE, ctx);
   else if (volume.downwardAPI) files = downwardFiles(volume.downwardAPI.items, volume.downwardAPI.defaultMode ?? DEFAULT_MODE, ctx);
-  else if (volume.projected) files = projectedFiles(volume.projected, ctx);
+  else if (volume.projected) files = projectedFiles(volume.projected, ctx, tokens);
   else {
     const type = Object.keys(volume).find((k) => k !== "name") ?? "unknown";
     files = `${type} volumes are not supported by the edgeplane agent`;
   }
-  if (typeof files === "string") return { ok: false, message: `MountVolume.SetUp failed for volume "${volume.name}" : ${files}` };
+  if (typeof files === "string") return { ok: false, message: mountFailed(volume.name, files) };
   return { ok: true, content: { kind: "files", files } };
 }

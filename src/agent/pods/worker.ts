@@ -16,18 +16,22 @@ import { RuntimeError, type Runtime, type Sandbox } from "../runtime/types";
 import { computePodActions, podRef } from "./actions";
 import { advance, inBackoff, type BackoffEntry, type BackoffLimits } from "./backoff";
 import { containerSpec, sandboxSpec } from "./containerspec";
-import { containerEnv, type EnvContext, type ObjectLookup } from "./env";
+import { containerEnv, type EnvContext } from "./env";
 import type { EventSink } from "./events";
+import type { PodObjects } from "./objects";
 import { runsOf, type ContainerRun, type ProbeView, type Waiting } from "./model";
 import type { ProbeExecutor } from "./probeexec";
 import { PodProber } from "./prober";
 import { prepareVolumes, volumeDir } from "./podvolumes";
 import { StatusWriter } from "./statuswriter";
+import type { TokenSource } from "./tokens";
 
 export interface WorkerContext {
   runtime: Runtime;
   client: KubeClient;
-  objects: ObjectLookup;
+  objects: PodObjects;
+  /** Service account tokens for projected volumes; none on simulated nodes. */
+  tokens?: TokenSource;
   nodeName: string;
   hostIP: string;
   allocatable(): Record<string, string>;
@@ -182,13 +186,16 @@ export class PodWorker {
       return;
     }
 
-    const mountError = await prepareVolumes(this.ctx.podsDir, pod, this.envContext());
-    if (mountError) {
-      this.ctx.events(pod, "Warning", "FailedMount", mountError);
+    await this.ctx.objects.use(pod);
+    const volumes = await prepareVolumes(this.ctx.podsDir, pod, this.envContext(), this.ctx.tokens);
+    if (volumes.error) {
+      this.ctx.events(pod, "Warning", "FailedMount", volumes.error);
       this.wakeIn(START_RETRY_MS);
       await this.writeStatus(new Map());
       return;
     }
+    // The volume is written again with a fresh token before the old one runs out.
+    if (volumes.refreshAt !== undefined) this.wakeIn(volumes.refreshAt - this.ctx.clock.now());
 
     const actions = computePodActions({ pod, runs: this.runs, hasSandbox: this.sandbox !== undefined, probes: this.probeViews(), backoff: this.backoff, now, limits: this.ctx.backoffLimits });
     this.backoff = actions.backoff;
@@ -377,6 +384,8 @@ export class PodWorker {
     if (this.sandbox) await this.ctx.runtime.removeSandbox(this.sandbox.id).catch(() => undefined);
     this.sandbox = undefined;
     await rm(join(this.ctx.podsDir, this.uid), { recursive: true, force: true });
+    this.ctx.objects.release(this.uid);
+    this.ctx.tokens?.release(this.uid);
     this.ctx.forget(this.uid);
   }
 }

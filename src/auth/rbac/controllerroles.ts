@@ -100,6 +100,7 @@ const roles: Record<string, ReturnType<typeof rule>[]> = {
     rule(["update"], [""], ["pods"]),
     eventsRule,
   ],
+  "root-ca-cert-publisher": [rule(["create", "update"], [""], ["configmaps"]), eventsRule],
   "service-account-controller": [rule(["create"], [""], ["serviceaccounts"]), eventsRule],
   "ttl-after-finished-controller": [rule(["get", "list", "watch", "delete"], ["batch"], ["jobs"]), eventsRule],
 };

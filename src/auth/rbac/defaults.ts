@@ -83,6 +83,8 @@ const SYSTEM_NODE_RULES = [
   rule(READ, ["node.k8s.io"], ["runtimeclasses"]),
   // edgeplane: a node renews its own credential (the handler checks the name).
   rule(["create"], ["edgeplane.dev"], ["nodecredentialrequests"]),
+  // edgeplane: the agent is also its node's kube-proxy (system:node-proxier's read of the slices).
+  rule(["list", "watch"], ["discovery.k8s.io"], ["endpointslices"]),
 ];
 
 /** What the Node authorizer grants every node outside the resources it decides itself (bootstrappolicy.NodeRules). */

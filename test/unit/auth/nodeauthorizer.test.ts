@@ -24,6 +24,12 @@ describe("Node authorizer", () => {
     ["an init container's envFrom secret", { name: "init-env" }, true],
     ["another node's secret", { name: "theirs" }, false, "no relationship found between node 'n1' and this object"],
     ["a projected config map", { resource: "configmaps", name: "cm" }, true],
+    // The agent's per-object watches (fieldSelector=metadata.name=<name>, which gives the request its name).
+    ["a watch of one referenced secret", { verb: "watch", name: "pull", fieldSelector: [{ field: "metadata.name", operator: "=", value: "pull" }] }, true],
+    ["a watch of one referenced config map", { resource: "configmaps", verb: "list", name: "cm", fieldSelector: [{ field: "metadata.name", operator: "=", value: "cm" }] }, true],
+    ["a watch of another node's secret", { verb: "watch", name: "theirs", fieldSelector: [{ field: "metadata.name", operator: "=", value: "theirs" }] }, false, "no relationship found between node 'n1' and this object"],
+    ["a watch of every secret in the namespace", { verb: "watch" }, false, "No Object name found"],
+    ["a watch of every secret", { verb: "watch", namespace: "" }, false, "can only read namespaced object of this type"],
     ["a secret write", { verb: "update", name: "pull" }, false, "can only read resources of this type"],
     ["its service account's token", { resource: "serviceaccounts", subresource: "token", verb: "create", name: "sa1" }, true],
     ["the service account itself", { resource: "serviceaccounts", verb: "get", name: "sa1" }, false, "can only create tokens for individual service accounts"],
