@@ -138,5 +138,33 @@ describe("an agent that joined as a node", () => {
     const other = await asNode(["get", "secret", "elsewhere"]);
     expect(other.code).toBe(1);
     expect(other.stderr).toContain(`secrets "elsewhere" is forbidden: User "system:node:${NODE}" cannot get resource "secrets" in API group "" in the namespace "default": no relationship found between node '${NODE}' and this object`);
+    // What the agent's per-object watches ask: a list/watch narrowed to one name its pods reference.
+    expect((await asNode(["get", "secrets", "--field-selector", `metadata.name=db-${NODE}`, "-o", "name"])).stdout.trim()).toBe(`secret/db-${NODE}`);
+    expect((await asNode(["get", "configmap", "kube-root-ca.crt", "-o", "name"])).stdout.trim()).toBe("configmap/kube-root-ca.crt");
+    // Not the Secret only node admin-1's pod references, nor every Secret.
+    for (const args of [["get", "secret", "db-admin-1"], ["get", "secrets", "--field-selector", "metadata.name=db-admin-1"], ["get", "secrets"], ["get", "secrets", "-A"]]) {
+      const refused = await asNode(args);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`User "system:node:${NODE}" cannot`);
+    }
+  });
+});
+
+describe("kube-root-ca.crt", () => {
+  const caOf = async (namespace: string) => {
+    const res = await cluster.api("GET", `/api/v1/namespaces/${namespace}/configmaps/kube-root-ca.crt`);
+    return res.status === 200 ? ((res.json as { data?: Record<string, string> }).data ?? {}) : undefined;
+  };
+
+  it("is published in every namespace with the CA the API serves with, and put back when edited or deleted", async () => {
+    await cluster.kubectlOk(["create", "namespace", "ca-check"]);
+    const want = { "ca.crt": `${cluster.caCert.trim()}\n` };
+    await eventually(async () => ((await caOf("ca-check"))?.["ca.crt"] ? true : undefined), "kube-root-ca.crt in a new namespace");
+    expect(await caOf("ca-check")).toEqual(want);
+    await cluster.kubectlOk(["-n", "ca-check", "patch", "configmap", "kube-root-ca.crt", "--type", "merge", "-p", JSON.stringify({ data: { "ca.crt": "edited" } })]);
+    await eventually(async () => ((await caOf("ca-check"))?.["ca.crt"] === want["ca.crt"] ? true : undefined), "the edit undone");
+    await cluster.kubectlOk(["-n", "ca-check", "delete", "configmap", "kube-root-ca.crt"]);
+    await eventually(async () => ((await caOf("ca-check"))?.["ca.crt"] === want["ca.crt"] ? true : undefined), "the ConfigMap back");
+    await cluster.kubectlOk(["delete", "namespace", "ca-check", "--wait=false"]);
   });
 });
