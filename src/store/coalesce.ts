@@ -14,6 +14,8 @@ export type BulkWrite = { create: q.BulkCreate; update?: never } | { update: q.B
 
 interface Unit {
   statements: SQL[];
+  /** The objects' data it carries, to keep a D1 batch's size bounded. */
+  bytes: number;
   settle(results: Rows[]): void;
   fail(err: unknown): void;
   /** Smaller units to run alone when the batch failed, so one bad write fails alone. */
@@ -23,16 +25,17 @@ interface Unit {
 type Queued = { statements: SQL[]; resolve(rows: Rows[]): void; reject(err: unknown): void } | { write: BulkWrite; resolve(rv: number | undefined): void; reject(err: unknown): void };
 type QueuedWrite = Extract<Queued, { write: BulkWrite }>;
 
-/** Statements per D1 batch, and objects and bytes of data per bulk write: well under D1's limits. */
+/** Statements and bytes of data per D1 batch, objects and bytes per bulk write: well under D1's limits. */
 const MAX_STATEMENTS = 400;
+const MAX_BATCH_BYTES = 2_000_000;
 const MAX_BULK_ITEMS = 200;
-const MAX_BULK_BYTES = 1_000_000;
+const MAX_BULK_BYTES = 500_000;
 
 const keyString = (k: q.ObjectKey) => `${k.resource}\u0000${k.namespace}\u0000${k.name}`;
 const itemOf = (w: BulkWrite): q.BulkItem => w.create ?? w.update;
 
 function statementsUnit(entry: Extract<Queued, { statements: SQL[] }>): Unit {
-  const unit: Unit = { statements: entry.statements, settle: entry.resolve, fail: entry.reject, parts: () => [unit] };
+  const unit: Unit = { statements: entry.statements, bytes: 0, settle: entry.resolve, fail: entry.reject, parts: () => [unit] };
   return unit;
 }
 
@@ -42,6 +45,7 @@ function bulkUnit(writes: QueuedWrite[], now: number): Unit {
   const { statements, returning } = q.bulkWrite(creates, updates, now);
   return {
     statements,
+    bytes: writes.reduce((sum, w) => sum + itemOf(w.write).data.length, 0),
     settle(results) {
       const written = new Map<string, number>();
       for (const at of returning) for (const row of results[at]) written.set(keyString(row as unknown as q.ObjectKey), Number(row.id));
@@ -119,7 +123,12 @@ export class Coalescer {
     for (let start = 0; start < units.length; ) {
       let end = start;
       let count = 0;
-      while (end < units.length && (end === start || count + units[end].statements.length <= MAX_STATEMENTS)) count += units[end++].statements.length;
+      let bytes = 0;
+      const fits = (u: Unit) => count + u.statements.length <= MAX_STATEMENTS && bytes + u.bytes <= MAX_BATCH_BYTES;
+      while (end < units.length && (end === start || fits(units[end]))) {
+        count += units[end].statements.length;
+        bytes += units[end++].bytes;
+      }
       await this.run(units.slice(start, end));
       start = end;
     }
