@@ -3,12 +3,12 @@
 // readiness fails stops getting traffic and gets it again once ready; pods see the Service env
 // vars; as root the ClusterIP itself answers on the node. UDP Services are carried too.
 import { createSocket } from "node:dgram";
-import { request } from "node:http";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Service } from "../../src/apis/core/v1/service";
 import { freePort } from "../../src/cli/ports";
 import { useAgents, type AgentProcess } from "./agent-harness";
 import { useCluster } from "./harness";
+import { apiOk, plainGet, tally } from "./traffic";
 import { eventually } from "./wait";
 
 const cluster = useCluster();
@@ -30,31 +30,8 @@ http.createServer((req, res) => {
 }).listen(Number(process.env.PORT), "127.0.0.1");
 `;
 
-function get(host: string, port: number, path = "/"): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    // A new connection per request (agent: false), so that each is balanced on its own.
-    const req = request({ host, port, path, agent: false, timeout: 5_000 }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("timeout", () => req.destroy(new Error(`GET ${host}:${port}${path} timed out`)));
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-/** Pod names answering `count` requests to host:port. */
-async function tally(host: string, port: number, count: number): Promise<Map<string, number>> {
-  const seen = new Map<string, number>();
-  for (let i = 0; i < count; i++) {
-    const { status, body } = await get(host, port);
-    expect(status).toBe(200);
-    seen.set(body, (seen.get(body) ?? 0) + 1);
-  }
-  return seen;
-}
+/** Pod names answering `count` requests to host:port, each on a new connection. */
+const tallyAt = (host: string, port: number, count: number) => tally(() => plainGet(host, port), count);
 
 // Answers each datagram with "{pod}:{datagram}".
 const UDP_SERVER = `
@@ -76,12 +53,6 @@ function datagram(host: string, port: number, text: string): Promise<string | un
   }).finally(() => socket.close());
 }
 
-async function api(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await cluster.api(method, path, body);
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.text}`);
-  return res.json;
-}
-
 describe("agent service proxy: NodePort", () => {
   let agent: AgentProcess;
   let nodePort = 0;
@@ -92,7 +63,7 @@ describe("agent service proxy: NodePort", () => {
     agent = agents.start({ name: NODE });
     await agent.waitForLine(/ready: node np-1/, 60_000);
     // The Service first: pods started after it get its env vars.
-    const svc = (await api("POST", "/api/v1/namespaces/default/services", {
+    const svc = (await apiOk(cluster, "POST", "/api/v1/namespaces/default/services", {
       apiVersion: "v1",
       kind: "Service",
       metadata: { name: "echo" },
@@ -105,7 +76,7 @@ describe("agent service proxy: NodePort", () => {
       // Process pods share the host's network: each listens on a port of its own, which the
       // Service reaches through the named targetPort.
       const port = (podPorts[name] = await freePort());
-      await api("POST", "/api/v1/namespaces/default/pods", {
+      await apiOk(cluster, "POST", "/api/v1/namespaces/default/pods", {
         apiVersion: "v1",
         kind: "Pod",
         metadata: { name, labels: { app: "echo" } },
@@ -133,27 +104,27 @@ describe("agent service proxy: NodePort", () => {
     await agent.waitForLine(new RegExp(`service proxy: default/echo:http on 0\\.0\\.0\\.0:${nodePort} `));
     // Both endpoints ready in the slice and in the proxy.
     await eventually(async () => {
-      const seen = await tally("127.0.0.1", nodePort, 10).catch(() => new Map<string, number>());
+      const seen = await tallyAt("127.0.0.1", nodePort, 10).catch(() => new Map<string, number>());
       return seen.size === 2 ? true : undefined;
     }, "both pods behind the node port", 60_000).catch(async (err: Error) => {
       // What the proxy was given, for the post-mortem.
       const slices = await cluster.kubectl(["get", "endpointslices,pods", "-o", "yaml"]);
       throw new Error(`${err.message}\n${slices.stdout}`);
     });
-    const seen = await tally("127.0.0.1", nodePort, 100);
+    const seen = await tallyAt("127.0.0.1", nodePort, 100);
     expect([...seen.keys()].sort()).toEqual(["echo-a", "echo-b"]);
     // Round robin: each gets a fair share.
     for (const n of seen.values()) expect(n).toBeGreaterThanOrEqual(30);
   });
 
   it("gives pods the Service env vars of Services that existed when they started", async () => {
-    const { body } = await get("127.0.0.1", podPorts["echo-a"], "/env");
+    const { body } = await plainGet("127.0.0.1", podPorts["echo-a"], "/env");
     const env = JSON.parse(body) as Record<string, string>;
     expect(env.ECHO_SERVICE_PORT).toBeDefined();
     expect(env.ECHO_SERVICE_PORT_HTTP).toBe(env.ECHO_SERVICE_PORT);
     expect(env.ECHO_PORT).toBe(`tcp://${env.ECHO_SERVICE_HOST}:${env.ECHO_SERVICE_PORT}`);
     // Wherever the variables point, the Service answers there.
-    const { status, body: who } = await get(env.ECHO_SERVICE_HOST, Number(env.ECHO_SERVICE_PORT));
+    const { status, body: who } = await plainGet(env.ECHO_SERVICE_HOST, Number(env.ECHO_SERVICE_PORT));
     expect(status).toBe(200);
     expect(["echo-a", "echo-b"]).toContain(who);
     // As root the cluster IPs are on the loopback interface: the variables are Kubernetes' own.
@@ -161,30 +132,30 @@ describe("agent service proxy: NodePort", () => {
   });
 
   it.runIf(IS_ROOT)("answers on the ClusterIP itself", async () => {
-    const seen = await tally(clusterIP, 80, 20);
+    const seen = await tallyAt(clusterIP, 80, 20);
     expect([...seen.keys()].sort()).toEqual(["echo-a", "echo-b"]);
   });
 
   it("stops sending traffic to a pod whose readiness fails, and sends it again once ready", async () => {
-    await get("127.0.0.1", podPorts["echo-b"], "/unready");
+    await plainGet("127.0.0.1", podPorts["echo-b"], "/unready");
     const started = Date.now();
     await eventually(async () => {
-      const seen = await tally("127.0.0.1", nodePort, 10);
+      const seen = await tallyAt("127.0.0.1", nodePort, 10);
       return seen.has("echo-b") ? undefined : true;
     }, "echo-b out of the node port's rotation", 30_000);
     const tookMs = Date.now() - started;
-    const seen = await tally("127.0.0.1", nodePort, 50);
+    const seen = await tallyAt("127.0.0.1", nodePort, 50);
     expect([...seen.keys()]).toEqual(["echo-a"]);
-    await get("127.0.0.1", podPorts["echo-b"], "/ready-again");
+    await plainGet("127.0.0.1", podPorts["echo-b"], "/ready-again");
     await eventually(async () => {
-      const back = await tally("127.0.0.1", nodePort, 10);
+      const back = await tallyAt("127.0.0.1", nodePort, 10);
       return back.has("echo-b") ? true : undefined;
     }, "echo-b back in rotation", 30_000);
     console.log(`readiness failure left the rotation in ${tookMs} ms`);
   });
 
   it("carries UDP through the node port (and as root the ClusterIP) to both pods", async () => {
-    const svc = (await api("POST", "/api/v1/namespaces/default/services", {
+    const svc = (await apiOk(cluster, "POST", "/api/v1/namespaces/default/services", {
       apiVersion: "v1",
       kind: "Service",
       metadata: { name: "udp-echo" },
@@ -193,7 +164,7 @@ describe("agent service proxy: NodePort", () => {
     const udpNodePort = svc.spec?.ports?.[0]?.nodePort ?? 0;
     for (const name of ["udp-a", "udp-b"]) {
       const port = await freePort();
-      await api("POST", "/api/v1/namespaces/default/pods", {
+      await apiOk(cluster, "POST", "/api/v1/namespaces/default/pods", {
         apiVersion: "v1",
         kind: "Pod",
         metadata: { name, labels: { app: "udp-echo" } },
@@ -226,8 +197,8 @@ describe("agent service proxy: NodePort", () => {
   });
 
   it("stops listening when the Service is deleted", async () => {
-    await api("DELETE", "/api/v1/namespaces/default/services/echo");
+    await apiOk(cluster, "DELETE", "/api/v1/namespaces/default/services/echo");
     await agent.waitForLine(new RegExp(`service proxy: closed TCP/0\\.0\\.0\\.0:${nodePort}`));
-    await expect(get("127.0.0.1", nodePort)).rejects.toThrow();
+    await expect(plainGet("127.0.0.1", nodePort)).rejects.toThrow();
   });
 });

@@ -9,7 +9,7 @@ import { freePort } from "../../src/cli/ports";
 import { useAgents } from "./agent-harness";
 import { useCluster } from "./harness";
 import { natBridge, natUnavailable, type NatBridge } from "./nat";
-import { expectFairShare, plainGet, tally, viaEdge, webSocketEcho } from "./traffic";
+import { apiOk, expectFairShare, plainGet, tally, viaApi, viaEdge, webSocketEcho } from "./traffic";
 import { eventually } from "./wait";
 
 const skipReason = natUnavailable();
@@ -66,17 +66,6 @@ function podSpec(port: number) {
   };
 }
 
-async function api(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await cluster.api(method, path, body);
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.text}`);
-  return res.json;
-}
-
-async function viaApi(path: string, init: { method?: string; body?: string } = {}): Promise<{ status: number; body: string }> {
-  const res = await cluster.api(init.method ?? "GET", path, init.body);
-  return { status: res.status, body: res.text };
-}
-
 describe.skipIf(skipReason !== undefined)("Services behind NAT, through the node's tunnel", () => {
   const ports: Record<string, number> = {};
 
@@ -85,7 +74,7 @@ describe.skipIf(skipReason !== undefined)("Services behind NAT, through the node
     const agent = agents.start({ name: NODE, wrap: bridge.wrap, args: ["--pod-network", "tunnel"] });
     await agent.waitForLine(/ready: node nat-1/, 60_000);
     for (const [name, type] of [["web", "ClusterIP"], ["web-lb", "LoadBalancer"]]) {
-      await api("POST", "/api/v1/namespaces/default/services", {
+      await apiOk(cluster, "POST", "/api/v1/namespaces/default/services", {
         apiVersion: "v1",
         kind: "Service",
         metadata: { name },
@@ -94,16 +83,16 @@ describe.skipIf(skipReason !== undefined)("Services behind NAT, through the node
     }
     for (const name of ["nat-a", "nat-b"]) {
       ports[name] = await freePort();
-      await api("POST", "/api/v1/namespaces/default/pods", { apiVersion: "v1", kind: "Pod", metadata: { name, labels: { app: "web" } }, spec: podSpec(ports[name]) });
+      await apiOk(cluster, "POST", "/api/v1/namespaces/default/pods", { apiVersion: "v1", kind: "Pod", metadata: { name, labels: { app: "web" } }, spec: podSpec(ports[name]) });
     }
     await eventually(async () => {
-      const seen = await tally(() => viaApi(PROXY), 6).catch(() => new Map<string, number>());
+      const seen = await tally(() => viaApi(cluster, PROXY), 6).catch(() => new Map<string, number>());
       return seen.size === 2 ? true : undefined;
     }, "both pods behind the Service", 90_000);
   });
 
   it("marks the node as reached through its tunnel, and its pods are out of the Worker's reach", async () => {
-    const node = (await api("GET", `/api/v1/nodes/${NODE}`)) as Node;
+    const node = (await apiOk(cluster, "GET", `/api/v1/nodes/${NODE}`)) as Node;
     expect(node.metadata.annotations?.["edgeplane.dev/pod-network"]).toBe("tunnel");
     // The pods listen on the namespace's loopback, not on this machine's.
     for (const port of Object.values(ports)) await expect(plainGet("127.0.0.1", port)).rejects.toThrow(/ECONNREFUSED/);
@@ -115,15 +104,15 @@ describe.skipIf(skipReason !== undefined)("Services behind NAT, through the node
   });
 
   it("spreads 100 requests through the API proxy and 100 through the edge hostname over both pods", async () => {
-    expectFairShare(await tally(() => viaApi(PROXY), 100), ["nat-a", "nat-b"], 30);
+    expectFairShare(await tally(() => viaApi(cluster, PROXY), 100), ["nat-a", "nat-b"], 30);
     expectFairShare(await tally(() => viaEdge(cluster, "web-lb.default.edgeplane.local"), 100), ["nat-a", "nat-b"], 30);
   });
 
   it("carries methods, paths, queries and bodies, and reaches a pod by name", async () => {
     const body = "x".repeat(200_000);
-    const res = await viaApi("/api/v1/namespaces/default/services/web:http/proxy/echo/a%20b?x=1", { method: "POST", body });
+    const res = await viaApi(cluster, "/api/v1/namespaces/default/services/web:http/proxy/echo/a%20b?x=1", { method: "POST", body });
     expect(res).toEqual({ status: 200, body: `POST /echo/a%20b?x=1 ${body}` });
-    expect(await viaApi(`/api/v1/namespaces/default/pods/nat-a:${ports["nat-a"]}/proxy/`)).toEqual({ status: 200, body: "nat-a" });
+    expect(await viaApi(cluster, `/api/v1/namespaces/default/pods/nat-a:${ports["nat-a"]}/proxy/`)).toEqual({ status: 200, body: "nat-a" });
   });
 
   it("carries WebSocket upgrades through the tunnel", async () => {

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/cli/ports";
 import { useAgents, type AgentProcess } from "./agent-harness";
 import { useCluster } from "./harness";
-import { plainGet, tally, viaEdge, webSocketEcho } from "./traffic";
+import { apiOk, plainGet, tally, viaApi, viaEdge, webSocketEcho } from "./traffic";
 import { eventually } from "./wait";
 
 const cluster = useCluster();
@@ -60,18 +60,6 @@ function podSpec(port: number) {
   };
 }
 
-async function api(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await cluster.api(method, path, body);
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.text}`);
-  return res.json;
-}
-
-/** Through the Worker, with the API token. */
-async function viaApi(path: string, init: { method?: string; body?: string } = {}): Promise<{ status: number; body: string }> {
-  const res = await cluster.api(init.method ?? "GET", path, init.body);
-  return { status: res.status, body: res.text };
-}
-
 const PROXY = "/api/v1/namespaces/default/services/web:80/proxy/";
 
 describe("Services with real pods", () => {
@@ -81,13 +69,13 @@ describe("Services with real pods", () => {
   beforeAll(async () => {
     agent = agents.start({ name: NODE });
     await agent.waitForLine(/ready: node svc-1/, 60_000);
-    await api("POST", "/api/v1/namespaces/default/services", {
+    await apiOk(cluster, "POST", "/api/v1/namespaces/default/services", {
       apiVersion: "v1",
       kind: "Service",
       metadata: { name: "web" },
       spec: { selector: { app: "web" }, ports: [{ name: "http", port: 80, targetPort: "http" }] },
     });
-    await api("POST", "/api/v1/namespaces/default/services", {
+    await apiOk(cluster, "POST", "/api/v1/namespaces/default/services", {
       apiVersion: "v1",
       kind: "Service",
       metadata: { name: "web-lb" },
@@ -95,10 +83,10 @@ describe("Services with real pods", () => {
     });
     for (const name of ["web-a", "web-b"]) {
       ports[name] = await freePort();
-      await api("POST", "/api/v1/namespaces/default/pods", { apiVersion: "v1", kind: "Pod", metadata: { name, labels: { app: "web" } }, spec: podSpec(ports[name]) });
+      await apiOk(cluster, "POST", "/api/v1/namespaces/default/pods", { apiVersion: "v1", kind: "Pod", metadata: { name, labels: { app: "web" } }, spec: podSpec(ports[name]) });
     }
     await eventually(async () => {
-      const seen = await tally(() => viaApi(PROXY), 6).catch(() => new Map<string, number>());
+      const seen = await tally(() => viaApi(cluster, PROXY), 6).catch(() => new Map<string, number>());
       return seen.size === 2 ? true : undefined;
     }, "both pods behind the Service", 90_000);
   });
@@ -121,15 +109,15 @@ describe("Services with real pods", () => {
   });
 
   it("spreads 100 requests through the API proxy fairly over both pods", async () => {
-    const seen = await tally(() => viaApi(PROXY), 100);
+    const seen = await tally(() => viaApi(cluster, PROXY), 100);
     expect([...seen.keys()].sort()).toEqual(["web-a", "web-b"]);
     for (const n of seen.values()) expect(n).toBeGreaterThanOrEqual(40);
   });
 
   it("carries methods, paths, queries and bodies", async () => {
-    const res = await viaApi("/api/v1/namespaces/default/services/web:http/proxy/echo/a%20b?x=1", { method: "POST", body: "hello" });
+    const res = await viaApi(cluster, "/api/v1/namespaces/default/services/web:http/proxy/echo/a%20b?x=1", { method: "POST", body: "hello" });
     expect(res).toEqual({ status: 200, body: "POST /echo/a%20b?x=1 hello" });
-    const pod = await viaApi(`/api/v1/namespaces/default/pods/web-a:${ports["web-a"]}/proxy/`);
+    const pod = await viaApi(cluster, `/api/v1/namespaces/default/pods/web-a:${ports["web-a"]}/proxy/`);
     expect(pod).toEqual({ status: 200, body: "web-a" });
   });
 
@@ -160,27 +148,27 @@ describe("Services with real pods", () => {
     await plainGet("127.0.0.1", ports["web-b"], "/unready");
     const failedAt = Date.now();
     await eventually(async () => {
-      const seen = await tally(() => viaApi(PROXY), 4);
+      const seen = await tally(() => viaApi(cluster, PROXY), 4);
       return seen.has("web-b") ? undefined : true;
     }, "web-b out of rotation", 30_000);
     // The probe runs every second: the failure is seen up to a second after it happens.
     const tookMs = Date.now() - failedAt;
     console.log(`readiness failure left the rotation in ${tookMs} ms (probe period 1 s)`);
     expect(tookMs).toBeLessThan(3_000);
-    expect([...(await tally(() => viaApi(PROXY), 20)).keys()]).toEqual(["web-a"]);
+    expect([...(await tally(() => viaApi(cluster, PROXY), 20)).keys()]).toEqual(["web-a"]);
     await plainGet("127.0.0.1", ports["web-b"], "/ready-again");
-    await eventually(async () => ((await tally(() => viaApi(PROXY), 6)).has("web-b") ? true : undefined), "web-b back in rotation", 30_000);
+    await eventually(async () => ((await tally(() => viaApi(cluster, PROXY), 6)).has("web-b") ? true : undefined), "web-b back in rotation", 30_000);
   });
 
   it("adds endpoints when pods are added", async () => {
     ports["web-c"] = await freePort();
-    await api("POST", "/api/v1/namespaces/default/pods", { apiVersion: "v1", kind: "Pod", metadata: { name: "web-c", labels: { app: "web" } }, spec: podSpec(ports["web-c"]) });
-    await eventually(async () => ((await tally(() => viaApi(PROXY), 9)).size === 3 ? true : undefined), "three pods behind the Service", 60_000);
+    await apiOk(cluster, "POST", "/api/v1/namespaces/default/pods", { apiVersion: "v1", kind: "Pod", metadata: { name: "web-c", labels: { app: "web" } }, spec: podSpec(ports["web-c"]) });
+    await eventually(async () => ((await tally(() => viaApi(cluster, PROXY), 9)).size === 3 ? true : undefined), "three pods behind the Service", 60_000);
   });
 
   it("exposes a Deployment with kubectl expose", async () => {
     const port = await freePort();
-    await api("POST", "/apis/apps/v1/namespaces/default/deployments", {
+    await apiOk(cluster, "POST", "/apis/apps/v1/namespaces/default/deployments", {
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name: "hello" },
@@ -192,14 +180,14 @@ describe("Services with real pods", () => {
     expect(svc.spec.selector).toEqual({ app: "hello" });
     expect(svc.spec.ports[0]).toMatchObject({ port: 8080, targetPort: "http" });
     const answered = await eventually(async () => {
-      const res = await viaApi("/api/v1/namespaces/default/services/hello:8080/proxy/");
+      const res = await viaApi(cluster, "/api/v1/namespaces/default/services/hello:8080/proxy/");
       return res.status === 200 ? res.body : undefined;
     }, "the exposed Deployment to answer", 60_000);
     expect(answered).toMatch(/^hello-\w+-\w+$/);
   });
 
   it("answers 503 with a Status when no endpoint is ready", async () => {
-    await api("POST", "/api/v1/namespaces/default/services", { apiVersion: "v1", kind: "Service", metadata: { name: "nobody" }, spec: { selector: { app: "nobody" }, ports: [{ port: 80 }] } });
+    await apiOk(cluster, "POST", "/api/v1/namespaces/default/services", { apiVersion: "v1", kind: "Service", metadata: { name: "nobody" }, spec: { selector: { app: "nobody" }, ports: [{ port: 80 }] } });
     const res = await cluster.api("GET", "/api/v1/namespaces/default/services/nobody/proxy/");
     expect(res.status).toBe(503);
     expect(res.json).toMatchObject({ kind: "Status", reason: "ServiceUnavailable", message: 'no endpoints available for service "nobody"' });

@@ -1,5 +1,6 @@
-// Requests for the Services end-to-end tests: through the Worker's edge, straight to an address,
-// a WebSocket through the Worker, and the tally of which pod answered.
+// Requests for the Services end-to-end tests: API calls that must succeed, through the API's
+// proxy, through the Worker's edge, straight to an address, a WebSocket through the Worker, and
+// the tally of which pod answered.
 import { randomBytes } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
@@ -9,6 +10,19 @@ import type { Cluster } from "./harness";
 export interface Answer {
   status: number;
   body: string;
+}
+
+/** An API call that must succeed; its JSON. */
+export async function apiOk(cluster: Cluster, method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await cluster.api(method, path, body);
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.text}`);
+  return res.json;
+}
+
+/** Through the Worker, with the API token (services/proxy, pods/proxy). */
+export async function viaApi(cluster: Cluster, path: string, init: { method?: string; body?: string } = {}): Promise<Answer> {
+  const res = await cluster.api(init.method ?? "GET", path, init.body);
+  return { status: res.status, body: res.text };
 }
 
 /**
