@@ -26,6 +26,8 @@ export interface WatchSpec {
 }
 
 export interface WatchView {
+  /** Watchers with the same key see a change rendered the same: the hub encodes it once for all of them. Undefined when rendering is per watcher (Tables). */
+  sharedKey?: string;
   selects: SelectionFilter;
   project: (obj: KubeObject) => SelectorProjection;
   render: (obj: KubeObject) => unknown;
@@ -40,6 +42,7 @@ export function watchView(spec: WatchSpec): WatchView {
   const fromSelectors = selection.value.selectsProjection;
   const selects: SelectionFilter = spec.name ? (p) => p.fields["metadata.name"] === spec.name && fromSelectors(p) : fromSelectors;
   return {
+    sharedKey: spec.table ? undefined : `${spec.group}/${spec.version}`,
     selects,
     project: (obj) => projection(kind, obj),
     render: spec.table

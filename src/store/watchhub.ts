@@ -4,8 +4,9 @@
 // watchers sets no timers and reads nothing.
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import type { KubeObject } from "../apis/types";
 import { secretsCodec } from "../auth/encryption/codec";
-import { Store, type Change } from "./store";
+import { Store, type Change, type SelectorProjection } from "./store";
 import { encodeEvent, eventFor, type WatchEvent } from "./watch";
 import { watchView, type WatchSpec, type WatchView } from "../api/watchview";
 import { expired, toStatus } from "../api/status";
@@ -13,6 +14,15 @@ import { expired, toStatus } from "../api/status";
 const PAGE = 500;
 const SAFETY_POLL_MS = 1000;
 const BOOKMARK_EVERY_MS = 5000;
+
+/** One change on its way to the watchers, with what they can share of its handling. */
+interface Delivery {
+  change: Change;
+  /** The changed object's projection per watch view key (labels and selectable fields). */
+  projections: Map<string, SelectorProjection>;
+  /** The encoded event per (type, view key), so a hundred watchers cost one JSON encoding. */
+  encoded: Map<string, Uint8Array>;
+}
 
 interface Watcher {
   spec: WatchSpec;
@@ -23,6 +33,10 @@ interface Watcher {
   writer: WritableStreamDefaultWriter<Uint8Array>;
   closed: boolean;
   timeout?: ReturnType<typeof setTimeout>;
+}
+
+function delivery(change: Change): Delivery {
+  return { change, projections: new Map(), encoded: new Map() };
 }
 
 export class WatchHub extends DurableObject<Env> {
@@ -121,7 +135,7 @@ export class WatchHub extends DurableObject<Env> {
     while (w.rv < this.head && !w.closed) {
       const { changes } = await this.store.changes(w.spec.resource, w.rv, PAGE);
       const relevant = changes.filter((c) => c.rv <= this.head);
-      for (const change of relevant) this.deliver(w, change);
+      for (const change of relevant) this.deliver(w, delivery(change));
       if (relevant.length < PAGE) w.rv = Math.max(w.rv, this.head);
     }
   }
@@ -139,23 +153,46 @@ export class WatchHub extends DurableObject<Env> {
     if (this.watchers.size === 0) return;
     for (;;) {
       const { changes, rv } = await this.store.changes(this.resource, this.head, PAGE);
-      for (const change of changes) for (const w of this.watchers) this.deliver(w, change);
+      for (const change of changes) {
+        const d = delivery(change);
+        for (const w of this.watchers) this.deliver(w, d);
+      }
       this.head = Math.max(this.head, rv);
       for (const w of this.watchers) w.rv = Math.max(w.rv, this.head);
       if (changes.length < PAGE) return;
     }
   }
 
-  private deliver(w: Watcher, change: Change): void {
+  private deliver(w: Watcher, d: Delivery): void {
+    const { change } = d;
     if (change.rv <= w.rv || w.closed) return;
     w.rv = change.rv;
-    const type = eventFor(change, w.spec.namespace, w.view.selects, w.view.project);
-    if (type) this.send(w, { type, object: w.view.render(change.object) });
+    const viewKey = w.view.sharedKey ?? `${w.spec.group}/${w.spec.version}`;
+    const project = (obj: KubeObject): SelectorProjection => {
+      if (obj !== change.object) return w.view.project(obj);
+      let p = d.projections.get(viewKey);
+      if (!p) d.projections.set(viewKey, (p = w.view.project(obj)));
+      return p;
+    };
+    const type = eventFor(change, w.spec.namespace, w.view.selects, project);
+    if (!type) return;
+    if (w.view.sharedKey === undefined) {
+      this.send(w, { type, object: w.view.render(change.object) });
+      return;
+    }
+    const key = `${type} ${w.view.sharedKey}`;
+    let bytes = d.encoded.get(key);
+    if (!bytes) d.encoded.set(key, (bytes = this.encoder.encode(encodeEvent({ type, object: w.view.render(change.object) }))));
+    this.write(w, bytes);
   }
 
   private send(w: Watcher, event: WatchEvent): void {
+    this.write(w, this.encoder.encode(encodeEvent(event)));
+  }
+
+  private write(w: Watcher, bytes: Uint8Array): void {
     if (w.closed) return;
-    w.writer.write(this.encoder.encode(encodeEvent(event))).catch(() => this.close(w));
+    w.writer.write(bytes).catch(() => this.close(w));
   }
 
   private close(w: Watcher): void {
