@@ -33,6 +33,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** For the whole exchange; watches pass none and rely on the server's timeoutSeconds. */
   timeoutMs?: number;
+  /**
+   * A response held open for minutes (a watch): it gets a connection outside the bounded pool,
+   * so that watches, one per referenced object, never leave other requests waiting for a socket.
+   */
+  longLived?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -45,6 +50,7 @@ export interface ClientOptions {
 
 export class KubeClient {
   private readonly agent: HttpAgent;
+  private readonly watchAgent: HttpAgent;
   private readonly secure: boolean;
 
   constructor(
@@ -52,8 +58,12 @@ export class KubeClient {
     private readonly options: ClientOptions = {},
   ) {
     this.secure = connection.server.startsWith("https:");
-    const common = { keepAlive: true, maxSockets: options.maxSockets ?? 32 };
-    this.agent = this.secure ? new HttpsAgent({ ...common, ca: connection.ca, rejectUnauthorized: !connection.insecureSkipTlsVerify }) : new HttpAgent(common);
+    const makeAgent = (maxSockets: number) => {
+      const common = { keepAlive: true, maxSockets };
+      return this.secure ? new HttpsAgent({ ...common, ca: connection.ca, rejectUnauthorized: !connection.insecureSkipTlsVerify }) : new HttpAgent(common);
+    };
+    this.agent = makeAgent(options.maxSockets ?? 32);
+    this.watchAgent = makeAgent(Infinity);
   }
 
   url(path: string, query?: Query): URL {
@@ -81,7 +91,7 @@ export class KubeClient {
     }
     const send = this.secure ? httpsRequest : httpRequest;
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = send(url, { method: opts.method ?? "GET", headers, agent: this.agent, signal: opts.signal }, resolve);
+      const req = send(url, { method: opts.method ?? "GET", headers, agent: opts.longLived ? this.watchAgent : this.agent, signal: opts.signal }, resolve);
       if (opts.timeoutMs !== undefined) req.setTimeout(opts.timeoutMs, () => req.destroy(new Error(`${opts.method ?? "GET"} ${path}: no answer after ${opts.timeoutMs} ms`)));
       req.on("error", reject);
       req.end(payload);
@@ -101,6 +111,7 @@ export class KubeClient {
   /** Closes idle keep-alive connections. */
   close(): void {
     this.agent.destroy();
+    this.watchAgent.destroy();
   }
 }
 

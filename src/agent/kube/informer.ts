@@ -173,6 +173,7 @@ export function httpListWatch<T extends KubeObject>(client: KubeClient, type: Re
         const res = await client.open(resourcePath(type, { namespace: options.namespace }), {
           query: { ...selectors, watch: 1, resourceVersion, allowWatchBookmarks: true, timeoutSeconds: WATCH_TIMEOUT_SECONDS },
           signal: AbortSignal.any([signal, idle.signal]),
+          longLived: true,
         });
         try {
           yield* watchLines<T>(res, () => timer.refresh());
