@@ -7,10 +7,8 @@
 // kubectl exec is not served, so each pod can flip its own readiness: its readiness probe reads
 // /healthz, which the CGI scripts /cgi-bin/unready and /cgi-bin/ready remove and put back, asked
 // for through the API's pods/proxy.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Service } from "../../../src/apis/core/v1/service";
-import { PodmanRuntime } from "../../../src/agent/runtime/podman";
 import { useAgents, type AgentProcess } from "../agent-harness";
 import { useCluster } from "../harness";
 import { apiOk, expectFairShare, plainGet, tally, viaApi, viaEdge } from "../traffic";
@@ -25,19 +23,6 @@ const PROXY = "/api/v1/namespaces/default/services/hello:80/proxy/";
 const EDGE_HOST = "hello.default.edgeplane.local";
 
 const cluster = useCluster();
-// Registered before the agents' own: runs after they are stopped (the agent leaves its containers
-// running for the next one to adopt, as it should), and removes every container of this node.
-afterAll(async () => {
-  if (skipReason) return;
-  const runtime = new PodmanRuntime({ nodeName: NODE, stateDir: join(cluster.stateDir, "agents", NODE) });
-  try {
-    const { containers, sandboxes } = await runtime.list();
-    for (const c of containers) await runtime.removeContainer(c.id).catch(() => undefined);
-    for (const s of sandboxes) await runtime.removeSandbox(s.id).catch(() => undefined);
-  } finally {
-    await runtime.close();
-  }
-});
 const agents = useAgents(cluster);
 
 const SCRIPT = `
