@@ -62,7 +62,7 @@ async function laggingObjects(store: Store): Promise<ReconcileTarget[]> {
 
 export async function runCron(env: Env, scheduledTime: number, waitUntil: (p: Promise<unknown>) => void): Promise<CronReport> {
   const settings = settingsFrom(env);
-  const store = makeStore(env, waitUntil, () => scheduledTime);
+  const store = makeStore(env, waitUntil, { now: () => scheduledTime });
   const compactedTo = await store.compact(settings.compactionWindowMs, settings.compactionMinRevisions);
   const orphans: ReconcileTarget[] = (await store.danglingOwners(RESYNC_BATCH)).map((uid) => ({ type: "orphans", uid }));
   const nodes = await nodesToCheck(store, scheduledTime, settings);

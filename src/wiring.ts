@@ -33,8 +33,14 @@ async function wakeDaemonSets(env: Env, store: Store, commit: Commit): Promise<v
   await Promise.all(daemonSetTargets(commit, daemonSets, pods).map((t) => trigger(env, t)));
 }
 
+export interface StoreWiring {
+  now?: () => number;
+  /** The scheduler's own store: its writes (bindings, unschedulable statuses) need not wake it again. */
+  scheduler?: boolean;
+}
+
 /** Everyone the commits concern, each told once. */
-function tell(env: Env, store: Store, commits: Commit[]): Promise<unknown>[] {
+function tell(env: Env, store: Store, commits: Commit[], wiring: StoreWiring): Promise<unknown>[] {
   const heads = new Map<string, number>();
   const targets = new Map<string, ReconcileTarget>();
   const nodes = new Map<string, Commit>();
@@ -42,7 +48,7 @@ function tell(env: Env, store: Store, commits: Commit[]): Promise<unknown>[] {
   let scheduler = false;
   for (const commit of commits) {
     heads.set(commit.resource, Math.max(heads.get(commit.resource) ?? 0, commit.rv));
-    scheduler ||= concernsScheduler(commit);
+    scheduler ||= !wiring.scheduler && concernsScheduler(commit);
     for (const target of reconcileTargets(commit, (r) => CONTROLLERS.has(r))) targets.set(targetName(target), target);
     if (concernsDaemonSets(commit)) nodes.set(commit.object.metadata.name ?? "", commit);
     if (SERVICE_INDEX_RESOURCES.has(commit.resource)) indexed.add(commit.resource);
@@ -56,10 +62,10 @@ function tell(env: Env, store: Store, commits: Commit[]): Promise<unknown>[] {
   return calls;
 }
 
-export function makeStore(env: Env, waitUntil: (p: Promise<unknown>) => void, now: () => number = Date.now): Store {
+export function makeStore(env: Env, waitUntil: (p: Promise<unknown>) => void, wiring: StoreWiring = {}): Store {
   let pending: Commit[] = [];
   const store: Store = new Store(env.DB, {
-    now,
+    now: wiring.now ?? Date.now,
     codec: secretsCodec(env),
     onCommit: (commit) => {
       // The store reports a batch's commits one after another, synchronously: tell them together.
@@ -67,7 +73,7 @@ export function makeStore(env: Env, waitUntil: (p: Promise<unknown>) => void, no
         queueMicrotask(() => {
           const commits = pending;
           pending = [];
-          for (const call of tell(env, store, commits)) waitUntil(call);
+          for (const call of tell(env, store, commits, wiring)) waitUntil(call);
         });
       }
       pending.push(commit);

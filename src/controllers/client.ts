@@ -51,7 +51,7 @@ export class Client {
       case "update":
       case "updateStatus": {
         const m = action.object.metadata;
-        const current = await this.get(action.resource, m.namespace ?? "", m.name ?? "");
+        const current = (action.type === "updateStatus" ? action.current : undefined) ?? (await this.get(action.resource, m.namespace ?? "", m.name ?? ""));
         if (!current) return { ok: true, value: undefined };
         const w = this.context(action.resource, action.type === "updateStatus" ? "status" : undefined);
         return writeUpdate(w, current, structuredClone(action.object), { expectedRv: m.resourceVersion ? Number(m.resourceVersion) : undefined });

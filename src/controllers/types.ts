@@ -11,7 +11,8 @@ export type Action =
   /** Replace the whole object (spec and metadata); conditional on object.metadata.resourceVersion. */
   | { type: "update"; resource: ResourceKey; object: KubeObject }
   /** Replace status only (the status subresource); conditional on object.metadata.resourceVersion. */
-  | { type: "updateStatus"; resource: ResourceKey; object: KubeObject }
+  /** `current`: the stored object the caller holds, if any, which saves reading it (a stale one loses on its resourceVersion). */
+  | { type: "updateStatus"; resource: ResourceKey; object: KubeObject; current?: KubeObject }
   /** Delete; `uid` makes it a precondition so a replaced object of the same name is never hit. */
   | {
       type: "delete";

@@ -63,7 +63,7 @@ export class Scheduler extends DurableObject<Env> {
   private async loop(): Promise<void> {
     while (this.dirty) {
       this.dirty = false;
-      const store = makeStore(this.env, (p) => this.ctx.waitUntil(p));
+      const store = makeStore(this.env, (p) => this.ctx.waitUntil(p), { scheduler: true });
       try {
         await this.pass(store);
       } catch (err) {
@@ -197,7 +197,7 @@ export class Scheduler extends DurableObject<Env> {
     const condition = { type: "PodScheduled", status: "False", reason: "Unschedulable", message, lastProbeTime: null, lastTransitionTime: timestamp(now) } as StatusCondition;
     const status = { ...current, conditions: setCondition(current.conditions, condition) };
     const [written] = await Promise.all([
-      client.apply({ type: "updateStatus", resource: "pods", object: { ...pod, status } }),
+      client.apply({ type: "updateStatus", resource: "pods", object: { ...pod, status }, current: pod }),
       client.apply({ type: "event", about: pod, eventType: "Warning", reason: "FailedScheduling", message }),
     ]);
     if (written.ok && written.value) this.unschedulable.set(key, { pod: written.value as Pod, message });
