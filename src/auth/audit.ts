@@ -5,15 +5,9 @@
 // records to the audit sink (auditsink.ts), which writes them in batches.
 import { and, desc, gt, lt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import type { Attributes } from "./attributes";
 import { auditEvents } from "./schema";
-import { NODES } from "./user";
 
-const MUTATING = new Set(["create", "update", "patch", "delete", "deletecollection", "post", "put"]);
 const PRUNE_EVERY_MS = 60_000;
-
-/** Creates that change nothing: asking what someone may do or who they are. */
-const REVIEWS = new Set(["selfsubjectaccessreviews", "selfsubjectrulesreviews", "subjectaccessreviews", "localsubjectaccessreviews", "tokenreviews", "selfsubjectreviews"]);
 
 export interface AuditRecord {
   time: number;
@@ -29,28 +23,6 @@ export interface AuditRecord {
   code: number;
   sourceIp: string;
   userAgent: string;
-}
-
-/**
- * A node renewing its heartbeat Lease: every node every 10 s, and nothing an auditor asks about.
- * Left out as the audit policies shipped with Kubernetes clusters leave out such high-volume,
- * low-risk requests (level None); anyone else writing a node's Lease is still recorded.
- */
-function nodeLeaseRenewal(attrs: Attributes): boolean {
-  return (
-    (attrs.verb === "update" || attrs.verb === "patch") &&
-    attrs.apiGroup === "coordination.k8s.io" &&
-    attrs.resource === "leases" &&
-    attrs.subresource === "" &&
-    attrs.namespace === "kube-node-lease" &&
-    attrs.user.groups.includes(NODES)
-  );
-}
-
-/** Whether a request with these attributes and response code is audited. */
-export function audited(attrs: Attributes, code: number): boolean {
-  if (code === 401 || code === 403) return true;
-  return MUTATING.has(attrs.verb) && !REVIEWS.has(attrs.resource) && !nodeLeaseRenewal(attrs);
 }
 
 /** D1 binds at most 100 parameters per statement: 14 columns a row. */

@@ -9,7 +9,7 @@ import { tooManyRequests, unauthorized } from "../api/status";
 import { makeStore } from "../wiring";
 import { admissionFor } from "./admission";
 import { requestAttributes } from "./attributes";
-import { audited } from "./audit";
+import { audited } from "./auditpolicy";
 import { authenticateRequest } from "./authn";
 import { storeAuthorizer } from "./authorizer";
 import { forbiddenError } from "./forbidden";

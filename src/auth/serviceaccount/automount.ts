@@ -5,7 +5,6 @@
 // and regular container that has nothing mounted there yet. The agent serves the volume.
 import type { KubeObject } from "../../apis/types";
 import { generateNameSuffix } from "../../api/objectmeta";
-import type { Store } from "../../store/store";
 
 export const SERVICE_ACCOUNT_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
 export const ROOT_CA_CONFIGMAP = "kube-root-ca.crt";
@@ -68,12 +67,37 @@ export function mountServiceAccountToken(spec: PodSpec, suffix: string): void {
  * answers 403 until the service account controller has made `default`): it counts as allowing
  * the mount, and the agent's token request waits for it.
  */
-export async function admitServiceAccount(store: Store, pod: KubeObject): Promise<void> {
+export async function admitServiceAccount(store: ServiceAccountReader, pod: KubeObject, now = Date.now()): Promise<void> {
   if ((pod.metadata.annotations ?? {})[MIRROR_ANNOTATION] !== undefined) return;
   const spec = (pod.spec ?? {}) as PodSpec;
   // The pod's own false needs no lookup.
   if (spec.automountServiceAccountToken === false) return;
   const name = spec.serviceAccountName || "default";
-  const sa = spec.automountServiceAccountToken === undefined ? await store.get({ resource: "serviceaccounts", namespace: pod.metadata.namespace ?? "", name }) : undefined;
-  if (shouldAutomount(spec, sa as { automountServiceAccountToken?: boolean } | undefined)) mountServiceAccountToken(spec, generateNameSuffix());
+  const sa = spec.automountServiceAccountToken === undefined ? await serviceAccountSetting(store, pod.metadata.namespace ?? "", name, now) : undefined;
+  if (shouldAutomount(spec, sa)) mountServiceAccountToken(spec, generateNameSuffix());
+}
+
+/** What admission reads of the store (src/store's Store). */
+export interface ServiceAccountReader {
+  get(key: { resource: string; namespace: string; name: string }): Promise<KubeObject | undefined>;
+}
+
+/**
+ * A ServiceAccount's automount setting, remembered for a moment per isolate: kube-apiserver's
+ * admission reads it from an informer's cache too, and a burst of pod creates (a ReplicaSet's,
+ * a benchmark's) then costs one read, not one per pod. Only the setting is kept, never a token.
+ */
+const SETTING_TTL_MS = 2_000;
+const settings = new Map<string, { at: number; setting: { automountServiceAccountToken?: boolean } | undefined }>();
+
+async function serviceAccountSetting(store: ServiceAccountReader, namespace: string, name: string, now: number): Promise<{ automountServiceAccountToken?: boolean } | undefined> {
+  const key = `${namespace}/${name}`;
+  const known = settings.get(key);
+  if (known && now - known.at < SETTING_TTL_MS) return known.setting;
+  const sa = (await store.get({ resource: "serviceaccounts", namespace, name })) as { automountServiceAccountToken?: boolean } | undefined;
+  // A missing account is not remembered: the pod waits for it, and the next one should see it.
+  const setting = sa ? { automountServiceAccountToken: sa.automountServiceAccountToken } : undefined;
+  if (setting) settings.set(key, { at: now, setting });
+  if (settings.size > 1_000) settings.delete(settings.keys().next().value as string);
+  return setting;
 }

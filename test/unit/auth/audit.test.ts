@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { audited } from "../../../src/auth/audit";
+import { audited } from "../../../src/auth/auditpolicy";
 import type { Attributes } from "../../../src/auth/attributes";
 import { nodeUser } from "../../../src/auth/user";
 
