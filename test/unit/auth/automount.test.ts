@@ -5,7 +5,7 @@ import type { KubeObject } from "../../../src/apis/types";
 import { decideRootCA } from "../../../src/controllers/rootcacert/publisher";
 import { admitServiceAccount, mountServiceAccountToken, shouldAutomount, SERVICE_ACCOUNT_MOUNT_PATH, tokenVolumeSource } from "../../../src/auth/serviceaccount/automount";
 import { reconcileTargets } from "../../../src/controllers/targets";
-import type { Commit, Store } from "../../../src/store/store";
+import type { Commit } from "../../../src/store/store";
 
 type Spec = Parameters<typeof mountServiceAccountToken>[0];
 const tokenMount = (name: string) => ({ name, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT_PATH });
@@ -60,7 +60,7 @@ describe("admitServiceAccount", () => {
   const storeWith = (sa?: Record<string, unknown>) => {
     const reads: string[] = [];
     const store = { get: async (key: { namespace: string; name: string }) => (reads.push(`${key.namespace}/${key.name}`), sa ? ({ apiVersion: "v1", kind: "ServiceAccount", metadata: {}, ...sa } as KubeObject) : undefined) };
-    return { store: store as unknown as Store, reads };
+    return { store, reads };
   };
   const pod = (spec: Record<string, unknown>, annotations?: Record<string, string>): KubeObject => ({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "ns", annotations }, spec: { containers: [{ name: "c" }], ...spec } });
   const volumes = (p: KubeObject) => ((p.spec as { volumes?: { name: string }[] }).volumes ?? []).map((v) => v.name);
@@ -72,8 +72,16 @@ describe("admitServiceAccount", () => {
     expect(reads).toEqual(["ns/builder"]);
     expect(volumes(p)).toEqual([expect.stringMatching(/^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$/)]);
 
+    // The account's setting is remembered for a moment: a burst of creates reads it once.
+    const again = storeWith({ automountServiceAccountToken: false });
+    const soon = pod({ serviceAccountName: "builder" });
+    await admitServiceAccount(again.store, soon);
+    expect(again.reads).toEqual([]);
+    expect(volumes(soon)).toHaveLength(1);
+
     const off = pod({ serviceAccountName: "builder" });
-    await admitServiceAccount(storeWith({ automountServiceAccountToken: false }).store, off);
+    await admitServiceAccount(again.store, off, Date.now() + 5_000);
+    expect(again.reads).toEqual(["ns/builder"]);
     expect(volumes(off)).toEqual([]);
 
     const podSaysNo = storeWith({});
