@@ -9,10 +9,12 @@ import { controllerOf, type Pod } from "./podutil";
 
 const PAGE = 1000;
 
-/** The pods a controller reads: those of its namespace that it controls, and orphans it may adopt. */
+/** The pods a controller reads: those of one namespace that given controllers control, and orphans if it may adopt them. */
 export interface PodScope {
   namespace: string;
-  ownerUid: string;
+  /** The uids of the controllers whose pods are kept (a ReplicaSet: its own; a Deployment: its ReplicaSets'). */
+  controllers: readonly string[];
+  orphans: boolean;
 }
 
 export interface PodView {
@@ -26,7 +28,12 @@ export interface PodView {
 export function inScope(scope: PodScope, pod: KubeObject): boolean {
   if ((pod.metadata.namespace ?? "") !== scope.namespace) return false;
   const ref = controllerOf(pod);
-  return !ref || ref.uid === scope.ownerUid;
+  return ref ? scope.controllers.includes(ref.uid) : scope.orphans;
+}
+
+function sameScope(a: PodScope, b: PodScope): boolean {
+  const key = (s: PodScope) => JSON.stringify([s.namespace, s.orphans, [...s.controllers].sort()]);
+  return key(a) === key(b);
 }
 
 /**
@@ -45,16 +52,14 @@ export function applyChange(view: PodView, change: Pick<Change, "rv" | "type" | 
 async function load(store: Store, scope: PodScope): Promise<PodView> {
   // The cursor is read before the pods, so no change between the two is missed.
   const cursor = await store.revision();
-  const [owned, orphans] = await Promise.all([
-    store.listAll({ resource: "pods", namespace: scope.namespace, controllerUid: scope.ownerUid }),
-    store.listAll({ resource: "pods", namespace: scope.namespace, controllerUid: null }),
-  ]);
-  return { scope, cursor, pods: new Map([...owned, ...orphans].map((p) => [p.metadata.name ?? "", p as Pod])) };
+  const uids: (string | null)[] = [...scope.controllers, ...(scope.orphans ? [null] : [])];
+  const lists = await Promise.all(uids.map((controllerUid) => store.listAll({ resource: "pods", namespace: scope.namespace, controllerUid })));
+  return { scope, cursor, pods: new Map(lists.flat().map((p) => [p.metadata.name ?? "", p as Pod])) };
 }
 
-/** Brings `view` (undefined: none yet, or another scope) up to the head of the pods' log; returns the view to keep. */
+/** Brings `view` (undefined: none yet; another scope: loaded anew) up to the head of the pods' log; returns the view to keep. */
 export async function followPods(store: Store, scope: PodScope, view: PodView | undefined): Promise<PodView> {
-  let current = view && view.scope.namespace === scope.namespace && view.scope.ownerUid === scope.ownerUid ? view : await load(store, scope);
+  let current = view && sameScope(view.scope, scope) ? view : await load(store, scope);
   for (;;) {
     const page = await store.changes("pods", current.cursor, PAGE);
     // Compaction forgot changes the view never saw: start again from the store.

@@ -67,6 +67,20 @@ describe("deployment and replicaset controllers", () => {
     expect(events.filter((e) => e.message.startsWith("(combined from similar events): Created pod: many-"))).toHaveLength(1);
   });
 
+  it("rolls a Recreate Deployment's pods over to a new template", async () => {
+    await namespace("ctl-recreate");
+    await post("/apis/apps/v1/namespaces/ctl-recreate/deployments", { ...deployment("re", 2), spec: { ...deployment("re", 2).spec, strategy: { type: "Recreate" } } });
+    const first = await eventually(() => list("/api/v1/namespaces/ctl-recreate/pods"), (p) => p.length === 2);
+    await readyAll("ctl-recreate");
+    const image = { spec: { template: { spec: { containers: [{ name: "web", image: "nginx:1.9.1" }] } } } };
+    await patch("/apis/apps/v1/namespaces/ctl-recreate/deployments/re", image, "application/merge-patch+json");
+    const old = new Set(first.map((p) => p.metadata.uid));
+    const after = await eventually(() => list("/api/v1/namespaces/ctl-recreate/pods"), (p) => p.length === 2 && p.every((x) => !old.has(x.metadata.uid)));
+    expect(after.every((x) => !old.has(x.metadata.uid))).toBe(true);
+    const [rs] = (await list("/apis/apps/v1/namespaces/ctl-recreate/replicasets")).filter((r) => (r.spec as { replicas: number }).replicas === 2);
+    expect(after.every((x) => x.metadata.ownerReferences?.[0].uid === rs.metadata.uid)).toBe(true);
+  });
+
   it("scale to zero and back", async () => {
     await namespace("ctl-scale");
     await post("/apis/apps/v1/namespaces/ctl-scale/deployments", deployment("s", 3));

@@ -16,7 +16,7 @@ const STATUS_WRITTEN = "statusWritten";
 
 export async function reconcileReplicaSet(ctx: ControllerContext, obj: KubeObject): Promise<PassResult> {
   const rs = obj as ReplicaSet;
-  const scope = { namespace: rs.metadata.namespace ?? "", ownerUid: rs.metadata.uid ?? "" };
+  const scope = { namespace: rs.metadata.namespace ?? "", controllers: [rs.metadata.uid ?? ""], orphans: true };
   const view = await followPods(ctx.client.store, scope, ctx.memo.get(PODS) as PodView | undefined);
   ctx.memo.set(PODS, view);
   const pods = [...view.pods.values()];

@@ -3,7 +3,7 @@ import { applyChange, inScope, type PodView } from "../../../src/controllers/pod
 import type { Pod } from "../../../src/controllers/podutil";
 import { pod } from "./fixtures";
 
-const scope = { namespace: "default", ownerUid: "uid-web-rs" };
+const scope = { namespace: "default", controllers: ["uid-web-rs"], orphans: true };
 const owner = { name: "web-rs", uid: "uid-web-rs" };
 const at = (p: Pod, rv: number): Pod => ({ ...p, metadata: { ...p.metadata, resourceVersion: String(rv) } });
 const view = (...pods: Pod[]): PodView => ({ scope, cursor: 0, pods: new Map(pods.map((p) => [p.metadata.name ?? "", p])) });
@@ -14,6 +14,7 @@ describe("pod view", () => {
     expect(inScope(scope, pod({ name: "b" }))).toBe(true);
     expect(inScope(scope, pod({ name: "c", owner: { name: "other", uid: "uid-other" } }))).toBe(false);
     expect(inScope(scope, pod({ name: "d", owner, namespace: "elsewhere" }))).toBe(false);
+    expect(inScope({ ...scope, orphans: false }, pod({ name: "b" }))).toBe(false);
   });
 
   it("follows creates, changes and deletes", () => {
