@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import type { Agent } from "undici";
 import { keepAliveAgent, runLoad, type Call, type LoadResult } from "./load";
+import { newServiceAccountKey } from "../../src/cli/secrets";
 import { applyMigrations, serve, type Served } from "./miniflare";
 import { processCpuMs } from "./proc";
 
@@ -80,7 +81,9 @@ async function settleApi(t: Target): Promise<Settled> {
 
 export async function startApi(scriptPath: string, inspectorPort?: number): Promise<Target> {
   const token = randomBytes(24).toString("hex");
-  const server = await serve({ scriptPath, bindings: { ADMIN_TOKENS: token }, inspectorPort });
+  // The service account key signs the tokens that the agent requests for every pod's
+  // kube-api-access volume (automounted by admission): without it no pod could start.
+  const server = await serve({ scriptPath, bindings: { ADMIN_TOKENS: token, SERVICE_ACCOUNT_KEYS: newServiceAccountKey() }, inspectorPort });
   const agent = keepAliveAgent(CLIENTS);
   const t: Target = {
     label: "API",
