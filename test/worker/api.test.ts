@@ -238,7 +238,8 @@ describe("list", () => {
       pages++;
     } while (token);
     expect(pages).toBe(3);
-    expect(names).toEqual(["cm-0", "cm-1", "cm-2", "cm-3", "cm-4", "cm-5", "cm-6"]);
+    // Every namespace holds kube-root-ca.crt, as in Kubernetes.
+    expect(names).toEqual(["cm-0", "cm-1", "cm-2", "cm-3", "cm-4", "cm-5", "cm-6", "kube-root-ca.crt"]);
     const garbage = await get("/api/v1/namespaces/listing/configmaps?limit=3&continue=garbage!");
     expect(garbage.status).toBe(400);
   });
@@ -251,7 +252,7 @@ describe("list", () => {
     });
     expect(table.body.kind).toBe("Table");
     expect(table.body.columnDefinitions.map((c) => c.name)).toEqual(["Name", "Data", "Age"]);
-    expect(table.body.rows).toHaveLength(7);
+    expect(table.body.rows).toHaveLength(8);
   });
 });
 
@@ -283,7 +284,7 @@ describe("delete", () => {
     const r = await del("/api/v1/namespaces/sweep/configmaps?labelSelector=sweep%3Dyes");
     expect(r.status).toBe(200);
     const left = await get<{ items: Obj[] }>("/api/v1/namespaces/sweep/configmaps");
-    expect(left.body.items.map((o) => o.metadata.name)).toEqual(["c"]);
+    expect(left.body.items.map((o) => o.metadata.name)).toEqual(["c", "kube-root-ca.crt"]);
   });
 });
 

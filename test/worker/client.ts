@@ -37,9 +37,18 @@ export function configMap(name: string, data: Record<string, string> = {}, extra
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, ...extra }, data };
 }
 
+/**
+ * A new namespace, once its controllers have settled it as in any Kubernetes cluster: the root CA
+ * publisher has put kube-root-ca.crt in it (so lists and watches that follow see a fixed state).
+ */
 export async function namespace(name: string): Promise<void> {
   const r = await post("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
   if (r.status !== 201) throw new Error(`namespace ${name}: ${r.status} ${JSON.stringify(r.body)}`);
+  const deadline = Date.now() + 10_000;
+  while ((await get(`/api/v1/namespaces/${name}/configmaps/kube-root-ca.crt`)).status !== 200) {
+    if (Date.now() > deadline) throw new Error(`namespace ${name}: no kube-root-ca.crt after 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** Read a watch stream until `count` events arrived or `ms` passed. */

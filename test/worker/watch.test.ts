@@ -14,11 +14,12 @@ describe("watch", () => {
   it("sends the current state as ADDED from resourceVersion 0, then changes", async () => {
     await namespace("w-initial");
     await post("/api/v1/namespaces/w-initial/configmaps", configMap("one"));
-    const pending = watchEvents("/api/v1/namespaces/w-initial/configmaps?watch=1&resourceVersion=0", 2);
+    const pending = watchEvents("/api/v1/namespaces/w-initial/configmaps?watch=1&resourceVersion=0", 3);
     await new Promise((r) => setTimeout(r, 200));
     await post("/api/v1/namespaces/w-initial/configmaps", configMap("two"));
     const events = await pending;
     expect(events.map((e) => [e.type, (e.object as Obj).metadata.name])).toEqual([
+      ["ADDED", "kube-root-ca.crt"],
       ["ADDED", "one"],
       ["ADDED", "two"],
     ]);
