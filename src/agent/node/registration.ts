@@ -19,11 +19,8 @@ export interface RegistrationOptions {
   labels?: Record<string, string>;
   /** Annotations the Node must carry (edgeplane.dev/pod-network from --pod-network). */
   annotations?: Record<string, string>;
-  reportIntervalMs?: number;
   maxPods?: number;
 }
-
-const DEFAULT_REPORT_INTERVAL_MS = 5 * 60_000;
 
 /** The entries of `wanted` that `current` lacks or holds with another value. */
 function differing(wanted: Record<string, string>, current: Record<string, string> = {}): Record<string, string> {
@@ -34,7 +31,6 @@ export class NodeRegistration {
   /** The Node's uid once registered (the Lease's owner reference needs it). */
   uid = "";
   private posted?: NonNullable<Node["status"]>;
-  private postedAt = 0;
 
   constructor(private readonly options: RegistrationOptions) {}
 
@@ -68,15 +64,17 @@ export class NodeRegistration {
     return nodeStatus({ facts, internalIP: o.internalIP, runtimeVersion: o.runtimeVersion, ready, previous: this.posted, now: o.clock.now(), maxPods: o.maxPods });
   }
 
-  /** Patches the status if it changed, or if the last report is older than the report interval. */
+  /**
+   * Patches the status if it changed. The Lease is the node's heartbeat (node lifecycle reads its
+   * renewals), so an unchanged status is not sent again: an idle cluster writes only Leases.
+   * (kubelet re-sends it every nodeStatusReportFrequency, 5 minutes, to refresh lastHeartbeatTime;
+   * that refresh is all it would buy here.)
+   */
   async report(facts: MachineFacts, ready: { ready: boolean; message?: string }, force = false): Promise<boolean> {
-    const now = this.options.clock.now();
     const next = this.status(facts, ready);
-    const due = now - this.postedAt >= (this.options.reportIntervalMs ?? DEFAULT_REPORT_INTERVAL_MS);
-    if (!force && !due && !statusChanged(this.posted, next)) return false;
+    if (!force && !statusChanged(this.posted, next)) return false;
     const node = await mergePatch<Node>(this.options.client, NODES, { name: this.options.name, subresource: "status" }, { status: next });
     this.posted = node.status ?? next;
-    this.postedAt = now;
     return true;
   }
 }
