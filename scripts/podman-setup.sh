@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets this machine up for edgeplane's podman runtime and its tests: installs Podman, configures
-# it for these machines (runc: crun fails on their cgroup layout; the ulimits Kubernetes nodes
-# give containers), starts Podman's REST service on a unix socket and builds the local test
-# images (test/fixtures/images/build.sh). Idempotent and quiet when everything is already done.
+# it for these machines (crun as the OCI runtime, with the cgroup layout it needs; the ulimits
+# Kubernetes nodes give containers), starts Podman's REST service on a unix socket and builds the
+# local test images (test/fixtures/images/build.sh). Idempotent and quiet when everything is
+# already done.
 #
 # Needs root (apt-get, /etc/containers, the rootful service). The socket is
 # $EDGEPLANE_PODMAN_SOCKET, by default /run/podman/podman.sock, where the runtime looks first.
@@ -14,9 +15,11 @@ sudo_cmd=()
 [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
 
 # Commands (or files) and the Debian packages that provide them. catatonit is the init of the pause
-# image Podman builds for pod infra containers; netavark sets up the default bridge network.
+# image Podman builds for pod infra containers; netavark sets up the default bridge network. runc
+# stays for containers created before crun was configured (Podman keeps using the runtime that
+# created a container) and for machines where crun cannot run.
 declare -A PACKAGE_OF=(
-  [podman]=podman [runc]=runc [iptables]=iptables [busybox]=busybox-static [curl]=curl
+  [podman]=podman [crun]=crun [runc]=runc [iptables]=iptables [busybox]=busybox-static [curl]=curl
   [/usr/libexec/podman/catatonit]=catatonit [/usr/lib/podman/netavark]=netavark
 )
 missing=()
@@ -62,6 +65,25 @@ if [[ ! -f $conmon_wrapper || $(cat "$conmon_wrapper") != "$wanted_wrapper" ]]; 
   changed=true
 fi
 
+# crun starts a container for about half of runc's CPU (no Go runtime, no re-executed init), which
+# is what limits how many pods a small machine starts per second. It refuses a "hybrid" cgroup
+# layout (v1 hierarchies on a tmpfs /sys/fs/cgroup, v2 at /sys/fs/cgroup/unified) whose v2
+# hierarchy holds any controller; these machines leave hugetlb there because no v1 hierarchy took
+# it. Mounting such a controller as a v1 hierarchy moves it out of v2 (the kernel allows it while
+# no v2 group uses it), after which crun works. Where that fails, runc it is.
+oci_runtime=crun
+unified=/sys/fs/cgroup/unified
+if [[ $(stat -fc %T /sys/fs/cgroup) == tmpfs && -f $unified/cgroup.controllers ]]; then
+  for controller in $(cat "$unified/cgroup.controllers"); do
+    "${sudo_cmd[@]}" mkdir -p "/sys/fs/cgroup/$controller"
+    "${sudo_cmd[@]}" mount -t cgroup -o "$controller" cgroup "/sys/fs/cgroup/$controller" 2>/dev/null || true
+  done
+  if [[ -n $(cat "$unified/cgroup.controllers") ]]; then
+    echo "podman-setup: cgroup v2 still holds $(cat "$unified/cgroup.controllers") in a hybrid layout: crun cannot run, using runc" >&2
+    oci_runtime=runc
+  fi
+fi
+
 config=/etc/containers/containers.conf
 wanted_config='# Written by edgeplane scripts/podman-setup.sh.
 [containers]
@@ -69,8 +91,7 @@ wanted_config='# Written by edgeplane scripts/podman-setup.sh.
 default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
 
 [engine]
-# crun fails on these machines'"'"' cgroup layout (cgroup v1, no systemd); runc works.
-runtime = "runc"
+runtime = "'$oci_runtime'"
 cgroup_manager = "cgroupfs"
 # No journald here.
 events_logger = "file"

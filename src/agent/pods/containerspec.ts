@@ -65,8 +65,17 @@ export function containerSpec(input: SpecInput): { ok: true; spec: ContainerSpec
       tty: c.tty === true,
       stdin: c.stdin === true,
       ...(c.terminationMessagePath ? { terminationMessagePath: c.terminationMessagePath } : {}),
+      ...seccompProfile(pod, c),
     },
   };
+}
+
+/** The container's seccomp profile, else the pod's; Unconfined (or none) is left out. */
+function seccompProfile(pod: Pod, c: Container): Pick<ContainerSpec, "seccompProfile"> {
+  const profile = c.securityContext?.seccompProfile ?? pod.spec?.securityContext?.seccompProfile;
+  if (profile?.type === "RuntimeDefault") return { seccompProfile: { type: "RuntimeDefault" } };
+  if (profile?.type === "Localhost" && profile.localhostProfile) return { seccompProfile: { type: "Localhost", localhostProfile: profile.localhostProfile } };
+  return {};
 }
 
 export function sandboxSpec(pod: Pod): SandboxSpec {

@@ -63,6 +63,11 @@ export interface ContainerSpec {
   stdin: boolean;
   /** Where the container's termination message is written, relative to its filesystem. */
   terminationMessagePath?: string;
+  /**
+   * The seccomp profile asked for (the container's securityContext, else the pod's). Absent
+   * means Unconfined, the kubelet's default: runtimes that filter system calls do so only when asked.
+   */
+  seccompProfile?: { type: "RuntimeDefault" } | { type: "Localhost"; localhostProfile: string };
 }
 
 export type ContainerState =

@@ -175,6 +175,17 @@ describe.skipIf(skipReason !== undefined)("podman runtime", () => {
     expect(await logs(commandOnly.id)).toBe("just the command\n");
   });
 
+  it("filters system calls only when the pod asks for a seccomp profile, as the kubelet does", async () => {
+    const seccompMode = async (extra: Partial<ContainerSpec>): Promise<string> => {
+      const container = await run("seccomp", "grep ^Seccomp: /proc/self/status", extra);
+      await runtime.waitExit(container.id);
+      return logs(container.id);
+    };
+    // 0: no filter; 2: a filter is loaded.
+    expect(await seccompMode({})).toMatch(/^Seccomp:\s+0$/m);
+    expect(await seccompMode({ seccompProfile: { type: "RuntimeDefault" } })).toMatch(/^Seccomp:\s+2$/m);
+  });
+
   it("enforces memory and cpu limits: an allocation past the limit is OOMKilled", async () => {
     const quota = await run("cpu", "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.cfs_period_us", { limits: { milliCpu: 250 } });
     await runtime.waitExit(quota.id);
