@@ -1,5 +1,6 @@
 // kubectl get: tables, wide tables, yaml/json/jsonpath, all namespaces, label selectors, `get all`.
 import { beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "./wait";
 import { parse } from "yaml";
 import { useCluster } from "./harness";
 import { parseTable, tableHeader } from "./table";
@@ -74,6 +75,8 @@ data: {x: "1"}
 
 beforeAll(async () => {
   await cluster.kubectlOk(["apply", "-f", "-"], { input: manifests });
+  // As in any Kubernetes namespace, the root CA publisher puts kube-root-ca.crt in shop.
+  await eventually(async () => ((await cluster.kubectl(["get", "cm", "kube-root-ca.crt", "-n", "shop"])).code === 0 ? true : undefined), "kube-root-ca.crt in shop");
 });
 
 describe("tables", () => {
@@ -122,11 +125,11 @@ describe("tables", () => {
     const names = async (selector: string): Promise<string[]> =>
       (await cluster.kubectlOk(["get", "cm", "-n", "shop", "-l", selector, "-o", "name"])).trim().split("\n").filter(Boolean).sort();
     expect(await names("tier=frontend")).toEqual(["configmap/settings"]);
-    expect(await names("tier!=frontend")).toEqual(["configmap/db-settings", "configmap/plain"]);
+    expect(await names("tier!=frontend")).toEqual(["configmap/db-settings", "configmap/kube-root-ca.crt", "configmap/plain"]);
     expect(await names("tier in (frontend,backend)")).toEqual(["configmap/db-settings", "configmap/settings"]);
-    expect(await names("tier notin (frontend)")).toEqual(["configmap/db-settings", "configmap/plain"]);
+    expect(await names("tier notin (frontend)")).toEqual(["configmap/db-settings", "configmap/kube-root-ca.crt", "configmap/plain"]);
     expect(await names("tier")).toEqual(["configmap/db-settings", "configmap/settings"]);
-    expect(await names("!tier")).toEqual(["configmap/plain"]);
+    expect(await names("!tier")).toEqual(["configmap/kube-root-ca.crt", "configmap/plain"]);
   });
 
   it("selects by field", async () => {
@@ -154,7 +157,7 @@ describe("object output", () => {
   it("prints a list as JSON", async () => {
     const list = JSON.parse(await cluster.kubectlOk(["get", "cm", "-n", "shop", "-o", "json"]));
     expect(list.kind).toBe("List");
-    expect(list.items.map((item: { kind: string }) => item.kind)).toEqual(["ConfigMap", "ConfigMap", "ConfigMap"]);
+    expect(list.items.map((item: { kind: string }) => item.kind)).toEqual(["ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap"]);
   });
 
   it("evaluates jsonpath on an object and on a list", async () => {
@@ -163,7 +166,7 @@ describe("object output", () => {
       "nginx:1.25 busybox:1.36",
     );
     const names = await cluster.kubectlOk(["get", "cm", "-n", "shop", "-o", "jsonpath={.items[*].metadata.name}"]);
-    expect(names.split(" ").sort()).toEqual(["db-settings", "plain", "settings"]);
+    expect(names.split(" ").sort()).toEqual(["db-settings", "kube-root-ca.crt", "plain", "settings"]);
   });
 
   it("pages through a long list with --chunk-size and loses nothing", async () => {
