@@ -9,9 +9,9 @@
 // Podman is skipped, with a message, when its service does not answer. Every pod, agent,
 // container and server started is removed at the end. Results go to bench/RESULTS.md.
 //
-//   npm run bench:agent -- [--runtimes simulated,process,podman] [--pods 100] [--rate 10] [--bundle] [--no-append]
-// --bundle runs the agent from an esbuild bundle (bench/agent/bundle.ts) instead of through tsx,
-// to tell the agent's own memory from tsx's.
+//   npm run bench:agent -- [--runtimes simulated,process,podman] [--pods 100] [--rate 10] [--tsx] [--no-append]
+// The agent runs from its bundle, as bin/edgeplane.mjs runs it (bin/agent-bundle.mjs); --tsx runs
+// it through tsx's loader instead, to tell the agent's own memory from tsx's.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -23,7 +23,7 @@ import type { Runtime } from "../src/agent/runtime/types";
 import { Cleanup, call, must, sleep, startAgent, startCluster, type AgentProcess, type Cluster, type ItemList } from "./lib/cluster";
 import { podStages, type PodStages } from "./lib/changelog";
 import { watchEvents } from "./lib/events";
-import { bundleAgent } from "./agent/bundle";
+import { bundleAgent } from "../bin/agent-bundle.mjs";
 import { buildApiWorker } from "./lib/miniflare";
 import { describeMachine, describeRevision, describeVersions } from "./lib/machine";
 import { machineBusyWindow, processRssBytes, schedWindow } from "./lib/proc";
@@ -280,7 +280,7 @@ function breakdown(t: Tracker, names: string[], stages: Map<string, PodStages>):
 function options(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
-    options: { runtimes: { type: "string" }, pods: { type: "string" }, rate: { type: "string" }, bundle: { type: "boolean" }, "no-append": { type: "boolean" } },
+    options: { runtimes: { type: "string" }, pods: { type: "string" }, rate: { type: "string" }, tsx: { type: "boolean" }, "no-append": { type: "boolean" } },
   });
   const runtimes = (values.runtimes ?? "simulated,process,podman").split(",").map((r) => r.trim()) as RuntimeName[];
   for (const r of runtimes) if (!["simulated", "process", "podman"].includes(r)) throw new Error(`--runtimes takes simulated, process, podman; not "${r}"`);
@@ -288,7 +288,7 @@ function options(argv: string[]) {
   const rate = Number(values.rate ?? 10);
   if (!(pods >= 1 && pods <= MEMORY_PODS)) throw new Error(`--pods must be 1..${MEMORY_PODS}`);
   if (!(rate > 0)) throw new Error("--rate must be positive");
-  return { runtimes, pods, rate, bundle: Boolean(values.bundle), append: !values["no-append"] };
+  return { runtimes, pods, rate, tsx: Boolean(values.tsx), append: !values["no-append"] };
 }
 
 async function main(o: ReturnType<typeof options>, cleanup: Cleanup, stateRoot: string): Promise<void> {
@@ -301,7 +301,7 @@ async function main(o: ReturnType<typeof options>, cleanup: Cleanup, stateRoot: 
   const cluster = await startCluster(scriptPath, stateRoot);
   cleanup.add(() => cluster.api.close());
   log(`API on ${cluster.api.origin}`);
-  const command = o.bundle ? [await bundleAgent(join(BENCH_DIR, ".state", "agent-bundle"))] : undefined;
+  const command = o.tsx ? undefined : [await bundleAgent(PROJECT_DIR, join(BENCH_DIR, ".state", "agent-bundle"))];
   const results: AgentResults = {
     date: new Date(),
     machine,
@@ -309,7 +309,7 @@ async function main(o: ReturnType<typeof options>, cleanup: Cleanup, stateRoot: 
     revision: await describeRevision(),
     versions: describeVersions(),
     totalSeconds: NaN,
-    agentFrom: o.bundle ? "bundle" : "tsx",
+    agentFrom: o.tsx ? "tsx" : "bundle",
     floors: await rssFloors(stateRoot),
     runtimes: [],
   };

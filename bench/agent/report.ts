@@ -85,7 +85,7 @@ export function markdown(r: AgentResults): string {
   const runs = r.runtimes.filter((x): x is RuntimeRun => !("skipped" in x));
   const first = runs[0];
   return [
-    `## Agent ([3 of 6])${r.agentFrom === "bundle" ? ", agent from a bundle" : ""} — ${r.date.toISOString().replace(/\.\d+Z$/, "Z")}`,
+    `## Agent ([3 of 6])${r.agentFrom === "tsx" ? ", agent through tsx" : ""} — ${r.date.toISOString().replace(/\.\d+Z$/, "Z")}`,
     "",
     `- Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memory} memory; Node ${machine.node}; ${r.versions}. ` +
       `Load average (1 min) ${r.load.start.toFixed(1)} before the run, ${r.load.end.toFixed(1)} after (other work shares this machine).`,
@@ -95,8 +95,8 @@ export function markdown(r: AgentResults): string {
       `CPU figures cover the creates up to the last pod Running: the agent's and workerd's own time and, in brackets, the time they were ready to run but waited for a CPU; "machine CPUs busy" is all of the machine's. Startup is from just before each POST to the watch event showing the pod Running (scheduling, the agent's start and its status write included; ` +
       `creationTimestamp has whole seconds only). RSS is the agent's Node process, sampled every second for 10 s; ` +
       (r.agentFrom === "tsx"
-        ? `the agent ran through tsx's loader, as bin/edgeplane.mjs runs it. `
-        : `the agent ran from an esbuild bundle of src/agent (no tsx), for comparison with the shipped command. `) +
+        ? `the agent ran through tsx's loader (--tsx), for comparison with the shipped command. `
+        : `the agent ran from its esbuild bundle with plain Node, as bin/edgeplane.mjs runs it. `) +
       `For scale: Node idle ${mb(r.floors.node)} MB, Node with tsx's loader idle ${mb(r.floors.tsx)} MB. ` +
       `Run took ${r.totalSeconds.toFixed(0)} s.`,
     "",

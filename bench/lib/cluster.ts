@@ -143,8 +143,8 @@ export interface AgentOptions {
   /** Further `edgeplane agent` flags (--lease-interval, --start-delay...). */
   args?: string[];
   /**
-   * What Node runs, up to the agent's flags: by default the CLI through tsx's loader, as
-   * bin/edgeplane.mjs runs it; a bundle of the agent (bench/agent/bundle.ts) for comparison.
+   * What Node runs, up to the agent's flags: by default the CLI through tsx's loader; the agent's
+   * bundle (bin/agent-bundle.mjs), as bin/edgeplane.mjs runs it.
    */
   command?: string[];
   log(line: string): void;

@@ -35,7 +35,8 @@ export interface AgentOptions {
   wrap?: string[];
 }
 
-const TSX = join(PROJECT_DIR, "node_modules", ".bin", "tsx");
+/** The agent starts as a user starts it: `edgeplane agent` (bin/edgeplane.mjs runs its bundle). */
+const EDGEPLANE = [process.execPath, join(PROJECT_DIR, "bin", "edgeplane.mjs")];
 
 export function useAgents(cluster: Cluster): { start(options: AgentOptions): AgentProcess } {
   const started: { agent: AgentProcess; proc: ChildProcess }[] = [];
@@ -58,7 +59,6 @@ export function useAgents(cluster: Cluster): { start(options: AgentOptions): Age
       stateDirs.add(stateDir);
       if (options.runtime === "podman") podmanNodes.add(options.name);
       const args = [
-        join(PROJECT_DIR, "src", "cli", "main.ts"),
         "agent",
         "--kubeconfig", cluster.kubeconfigPath,
         "--name", options.name,
@@ -71,9 +71,9 @@ export function useAgents(cluster: Cluster): { start(options: AgentOptions): Age
         ...(process.env.E2E_AGENT_ISOLATION ? ["--isolation", process.env.E2E_AGENT_ISOLATION] : []),
         ...(options.args ?? []),
       ];
-      // A process group of its own, so that tsx and the Node it starts stop together; the
-      // containers are in groups of their own and outlive a killed agent, as they should.
-      const [file, ...argv] = [...(options.wrap ?? []), TSX, ...args];
+      // A process group of its own, so that bin/edgeplane.mjs and the Node it starts stop
+      // together; the containers are in groups of their own and outlive a killed agent, as they should.
+      const [file, ...argv] = [...(options.wrap ?? []), ...EDGEPLANE, ...args];
       const proc = spawn(file, argv, { cwd: PROJECT_DIR, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } });
       const lines: string[] = [];
       const waiters = new Set<{ pattern: RegExp; found(line: string): void }>();
