@@ -5,6 +5,7 @@ import type { Scheduler } from "./scheduler/scheduler";
 import type { NodeTunnel } from "./tunnel/nodetunnel";
 import type { AuditSink } from "./auth/auditsink";
 import type { ServiceIndex } from "./controllers/endpointslice/serviceindex";
+import type { RateLimits } from "./auth/ratelimits";
 
 export interface Env {
   DB: D1Database;
@@ -18,6 +19,8 @@ export interface Env {
   /** Comma-separated admin bearer tokens (a Worker secret in production). */
   /** One for the cluster: writes audit records to D1 in batches (src/auth/auditsink.ts). */
   AUDIT_SINK: DurableObjectNamespace<AuditSink>;
+  /** One per identity: its rate limit's token bucket (src/auth/ratelimits.ts). */
+  RATE_LIMITS: DurableObjectNamespace<RateLimits>;
   ADMIN_TOKENS: string;
   /** Comma-separated ECDSA P-256 private keys (PKCS#8) signing service account tokens; the first signs (a Worker secret). */
   SERVICE_ACCOUNT_KEYS?: string;

@@ -11,6 +11,7 @@ export { Reconciler } from "./controllers/reconciler";
 export { Scheduler } from "./scheduler/scheduler";
 export { NodeTunnel } from "./tunnel/nodetunnel";
 export { AuditSink } from "./auth/auditsink";
+export { RateLimits } from "./auth/ratelimits";
 export { ServiceIndex } from "./controllers/endpointslice/serviceindex";
 
 const app = createApp();

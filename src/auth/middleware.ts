@@ -17,10 +17,20 @@ import { impersonate } from "./impersonation";
 import { authConfig } from "./config";
 import { aggregateClusterRoles, ensureDefaultPolicy } from "./rbac/bootstrap";
 import { invalidateRbac, isRbacResource } from "./rbac/cache";
-import { RateLimiter, TOO_MANY_REQUESTS } from "./ratelimit";
+import { LeaseCache, TOO_MANY_REQUESTS, type Limits } from "./ratelimit";
 import { isMaster } from "./user";
 
-const limiter = new RateLimiter();
+const leases = new LeaseCache();
+
+/** Whether the identity behind `key` may make a request now: 0, or the seconds to wait (a limiter that cannot be reached lets it in). */
+function rateLimited(env: AppEnv["Bindings"], key: string, limits: Limits, now: number): Promise<number> {
+  return leases
+    .take(key, limits, now, (want) => env.RATE_LIMITS.get(env.RATE_LIMITS.idFromName(key)).lease(want, limits))
+    .catch((err: unknown) => {
+      console.error("rate limiter unreachable", err instanceof Error ? err.message : err);
+      return 0;
+    });
+}
 
 function storeOf(c: Ctx) {
   let store = c.get("store");
@@ -72,7 +82,7 @@ function authenticating(): MiddlewareHandler<AppEnv> {
     // Anonymous clients and failed credentials are limited by address, everyone else by name.
     const key = result.ok && !result.anonymous ? `user:${result.user.name}` : `ip:${clientAddress(c)}`;
     const exempt = result.ok && isMaster(result.user);
-    const wait = exempt ? 0 : limiter.take(key, config.rateLimit, now);
+    const wait = exempt ? 0 : await rateLimited(c.env, key, config.rateLimit, now);
     if (wait > 0) return sendError(c, tooManyRequests(TOO_MANY_REQUESTS, wait));
     if (!result.ok) return sendError(c, unauthorized());
     await ensureDefaultPolicy(store);

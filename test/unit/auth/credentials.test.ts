@@ -2,7 +2,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parseKeyRing } from "../../../src/auth/encryption/keys";
-import { RateLimiter } from "../../../src/auth/ratelimit";
 import { signJwt, verifyJwt } from "../../../src/auth/serviceaccount/jwt";
 import { signingKeys } from "../../../src/auth/serviceaccount/keys";
 import { parseDuration } from "../../../src/cli/apiclient";
@@ -33,18 +32,6 @@ describe("encryption keys", () => {
     await expect(parseKeyRing(`short:${Buffer.alloc(16).toString("base64")}`)).rejects.toThrow(/32 bytes/);
     await expect(parseKeyRing(`${key("a")},${key("a")}`)).rejects.toThrow(/twice/);
     await expect(parseKeyRing(Buffer.alloc(32).toString("base64"))).rejects.toThrow(/id:base64/);
-  });
-});
-
-describe("rate limiter", () => {
-  it("lets a burst through, then one request per 1/qps seconds, with the wait in whole seconds", () => {
-    const limiter = new RateLimiter();
-    const limits = { qps: 2, burst: 3 };
-    for (let i = 0; i < 3; i++) expect(limiter.take("a", limits, 0)).toBe(0);
-    expect(limiter.take("a", limits, 0)).toBe(1);
-    expect(limiter.take("b", limits, 0)).toBe(0);
-    expect(limiter.take("a", limits, 500)).toBe(0);
-    expect(limiter.take("a", { qps: 0.1, burst: 1 }, 500)).toBe(10);
   });
 });
 

@@ -1,4 +1,5 @@
 // Audit records and rate limiting.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { get, post } from "../client";
 import { as, namespaceOnce, ok, serviceAccountToken } from "./helpers";
@@ -46,5 +47,16 @@ describe("rate limiting", () => {
     // Another identity is not affected; cluster admins are never limited.
     expect((await as(await serviceAccountToken("limited", "quiet")).get("/version")).status).toBe(200);
     for (let i = 0; i < 250; i++) expect((await get("/version")).status).toBe(200);
+  });
+  it("keeps one bucket per identity for the cluster: tokens another isolate leased are gone here too", async () => {
+    await namespaceOnce("limited");
+    const token = await serviceAccountToken("limited", "elsewhere");
+    // Another isolate serving this identity takes the whole burst from its bucket...
+    const bucket = env.RATE_LIMITS.get(env.RATE_LIMITS.idFromName("user:system:serviceaccount:limited:elsewhere"));
+    expect((await bucket.lease(1_000, { qps: 50, burst: 200 })).granted).toBe(200);
+    // ...and this isolate, which has served it nothing yet, is refused.
+    const reply = await as(token).get("/version");
+    expect(reply.status).toBe(429);
+    expect(Number(reply.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
   });
 });
