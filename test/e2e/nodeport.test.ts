@@ -8,6 +8,7 @@ import type { Service } from "../../src/apis/core/v1/service";
 import { freePort } from "../../src/cli/ports";
 import { useAgents, type AgentProcess } from "./agent-harness";
 import { useCluster } from "./harness";
+import { serverPodSpec } from "./podserver";
 import { apiOk, plainGet, tally } from "./traffic";
 import { eventually } from "./wait";
 
@@ -15,20 +16,6 @@ const cluster = useCluster();
 const agents = useAgents(cluster);
 const NODE = "np-1";
 const IS_ROOT = process.getuid?.() === 0;
-
-// Answers "/" with the pod's name, "/env" with its Service env vars, "/ready" 200 until "/unready"
-// is asked (then 503 until "/ready-again").
-const SERVER = `
-const http = require("http");
-let ready = true;
-http.createServer((req, res) => {
-  if (req.url === "/ready") { res.statusCode = ready ? 200 : 503; return res.end(); }
-  if (req.url === "/unready") { ready = false; return res.end("ok"); }
-  if (req.url === "/ready-again") { ready = true; return res.end("ok"); }
-  if (req.url === "/env") return res.end(JSON.stringify(Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("ECHO_")))));
-  res.end(process.env.POD_NAME);
-}).listen(Number(process.env.PORT), "127.0.0.1");
-`;
 
 /** Pod names answering `count` requests to host:port, each on a new connection. */
 const tallyAt = (host: string, port: number, count: number) => tally(() => plainGet(host, port), count);
@@ -80,22 +67,7 @@ describe("agent service proxy: NodePort", () => {
         apiVersion: "v1",
         kind: "Pod",
         metadata: { name, labels: { app: "echo" } },
-        spec: {
-          nodeName: NODE,
-          containers: [
-            {
-              name: "server",
-              image: "node",
-              command: ["node", "-e", SERVER],
-              env: [
-                { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
-                { name: "PORT", value: String(port) },
-              ],
-              ports: [{ name: "http", containerPort: port }],
-              readinessProbe: { httpGet: { path: "/ready", port }, periodSeconds: 1, failureThreshold: 1 },
-            },
-          ],
-        },
+        spec: serverPodSpec(NODE, port, { failureThreshold: 1 }),
       });
     }
   });
@@ -118,7 +90,7 @@ describe("agent service proxy: NodePort", () => {
   });
 
   it("gives pods the Service env vars of Services that existed when they started", async () => {
-    const { body } = await plainGet("127.0.0.1", podPorts["echo-a"], "/env");
+    const { body } = await plainGet("127.0.0.1", podPorts["echo-a"], "/env?prefix=ECHO_");
     const env = JSON.parse(body) as Record<string, string>;
     expect(env.ECHO_SERVICE_PORT).toBeDefined();
     expect(env.ECHO_SERVICE_PORT_HTTP).toBe(env.ECHO_SERVICE_PORT);

@@ -9,6 +9,7 @@ import { freePort } from "../../src/cli/ports";
 import { useAgents } from "./agent-harness";
 import { useCluster } from "./harness";
 import { natBridge, natUnavailable, type NatBridge } from "./nat";
+import { serverPodSpec } from "./podserver";
 import { apiOk, expectFairShare, plainGet, tally, viaApi, viaEdge, webSocketEcho } from "./traffic";
 import { eventually } from "./wait";
 
@@ -25,46 +26,6 @@ const agents = useAgents(cluster);
 const NODE = "nat-1";
 const PROXY = "/api/v1/namespaces/default/services/web:80/proxy/";
 
-// "/" answers the pod's name, "/echo" repeats the request, "/ready" is the readiness probe; a
-// WebSocket answers each short text message with "{pod}:{message}".
-const SERVER = `
-const crypto = require("crypto");
-const server = require("http").createServer((req, res) => {
-  if (req.url === "/ready") return res.end("ok");
-  if (req.url.startsWith("/echo")) { let body = ""; req.on("data", (c) => body += c); return req.on("end", () => res.end(req.method + " " + req.url + " " + body)); }
-  res.end(process.env.POD_NAME);
-});
-server.on("upgrade", (req, socket) => {
-  const accept = crypto.createHash("sha1").update(req.headers["sec-websocket-key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
-  socket.write("HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Accept: " + accept + "\\r\\n\\r\\n");
-  socket.on("data", (buf) => {
-    const len = buf[1] & 127, mask = buf.subarray(2, 6);
-    const text = Buffer.from(buf.subarray(6, 6 + len).map((b, i) => b ^ mask[i % 4])).toString();
-    const reply = Buffer.from(process.env.POD_NAME + ":" + text);
-    socket.write(Buffer.concat([Buffer.from([0x81, reply.length]), reply]));
-  });
-});
-server.listen(Number(process.env.PORT), "127.0.0.1");
-`;
-
-function podSpec(port: number) {
-  return {
-    nodeName: NODE,
-    containers: [
-      {
-        name: "server",
-        image: "node",
-        command: ["node", "-e", SERVER],
-        env: [
-          { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
-          { name: "PORT", value: String(port) },
-        ],
-        ports: [{ name: "http", containerPort: port }],
-        readinessProbe: { httpGet: { path: "/ready", port }, periodSeconds: 1 },
-      },
-    ],
-  };
-}
 
 describe.skipIf(skipReason !== undefined)("Services behind NAT, through the node's tunnel", () => {
   const ports: Record<string, number> = {};
@@ -83,7 +44,7 @@ describe.skipIf(skipReason !== undefined)("Services behind NAT, through the node
     }
     for (const name of ["nat-a", "nat-b"]) {
       ports[name] = await freePort();
-      await apiOk(cluster, "POST", "/api/v1/namespaces/default/pods", { apiVersion: "v1", kind: "Pod", metadata: { name, labels: { app: "web" } }, spec: podSpec(ports[name]) });
+      await apiOk(cluster, "POST", "/api/v1/namespaces/default/pods", { apiVersion: "v1", kind: "Pod", metadata: { name, labels: { app: "web" } }, spec: serverPodSpec(NODE, ports[name]) });
     }
     await eventually(async () => {
       const seen = await tally(() => viaApi(cluster, PROXY), 6).catch(() => new Map<string, number>());

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/cli/ports";
 import { useAgents, type AgentProcess } from "./agent-harness";
 import { useCluster } from "./harness";
+import { serverPodSpec } from "./podserver";
 import { apiOk, plainGet, tally, viaApi, viaEdge, webSocketEcho } from "./traffic";
 import { eventually } from "./wait";
 
@@ -14,51 +15,6 @@ const cluster = useCluster();
 const agents = useAgents(cluster);
 const NODE = "svc-1";
 
-// "/" answers the pod's name; "/ready" is the readiness probe, 503 after "/unready" until
-// "/ready-again"; "/echo" repeats the request; a WebSocket answers each short text message with
-// "{pod}:{message}".
-const SERVER = `
-const http = require("http");
-const crypto = require("crypto");
-let ready = true;
-const server = http.createServer((req, res) => {
-  if (req.url === "/ready") { res.statusCode = ready ? 200 : 503; return res.end(); }
-  if (req.url === "/unready") { ready = false; return res.end("ok"); }
-  if (req.url === "/ready-again") { ready = true; return res.end("ok"); }
-  if (req.url.startsWith("/echo")) { let body = ""; req.on("data", (c) => body += c); return req.on("end", () => res.end(req.method + " " + req.url + " " + body)); }
-  res.end(process.env.POD_NAME);
-});
-server.on("upgrade", (req, socket) => {
-  const accept = crypto.createHash("sha1").update(req.headers["sec-websocket-key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
-  socket.write("HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Accept: " + accept + "\\r\\n\\r\\n");
-  socket.on("data", (buf) => {
-    const len = buf[1] & 127, mask = buf.subarray(2, 6);
-    const text = Buffer.from(buf.subarray(6, 6 + len).map((b, i) => b ^ mask[i % 4])).toString();
-    const reply = Buffer.from(process.env.POD_NAME + ":" + text);
-    socket.write(Buffer.concat([Buffer.from([0x81, reply.length]), reply]));
-  });
-});
-server.listen(Number(process.env.PORT), "127.0.0.1");
-`;
-
-function podSpec(port: number) {
-  return {
-    nodeName: NODE,
-    containers: [
-      {
-        name: "server",
-        image: "node",
-        command: ["node", "-e", SERVER],
-        env: [
-          { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
-          { name: "PORT", value: String(port) },
-        ],
-        ports: [{ name: "http", containerPort: port }],
-        readinessProbe: { httpGet: { path: "/ready", port }, periodSeconds: 1, failureThreshold: 1 },
-      },
-    ],
-  };
-}
 
 const PROXY = "/api/v1/namespaces/default/services/web:80/proxy/";
 
@@ -83,7 +39,7 @@ describe("Services with real pods", () => {
     });
     for (const name of ["web-a", "web-b"]) {
       ports[name] = await freePort();
-      await apiOk(cluster, "POST", "/api/v1/namespaces/default/pods", { apiVersion: "v1", kind: "Pod", metadata: { name, labels: { app: "web" } }, spec: podSpec(ports[name]) });
+      await apiOk(cluster, "POST", "/api/v1/namespaces/default/pods", { apiVersion: "v1", kind: "Pod", metadata: { name, labels: { app: "web" } }, spec: serverPodSpec(NODE, ports[name], { failureThreshold: 1 }) });
     }
     await eventually(async () => {
       const seen = await tally(() => viaApi(cluster, PROXY), 6).catch(() => new Map<string, number>());
@@ -162,7 +118,7 @@ describe("Services with real pods", () => {
 
   it("adds endpoints when pods are added", async () => {
     ports["web-c"] = await freePort();
-    await apiOk(cluster, "POST", "/api/v1/namespaces/default/pods", { apiVersion: "v1", kind: "Pod", metadata: { name: "web-c", labels: { app: "web" } }, spec: podSpec(ports["web-c"]) });
+    await apiOk(cluster, "POST", "/api/v1/namespaces/default/pods", { apiVersion: "v1", kind: "Pod", metadata: { name: "web-c", labels: { app: "web" } }, spec: serverPodSpec(NODE, ports["web-c"], { failureThreshold: 1 }) });
     await eventually(async () => ((await tally(() => viaApi(cluster, PROXY), 9)).size === 3 ? true : undefined), "three pods behind the Service", 60_000);
   });
 
@@ -172,7 +128,7 @@ describe("Services with real pods", () => {
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name: "hello" },
-      spec: { replicas: 1, selector: { matchLabels: { app: "hello" } }, template: { metadata: { labels: { app: "hello" } }, spec: podSpec(port) } },
+      spec: { replicas: 1, selector: { matchLabels: { app: "hello" } }, template: { metadata: { labels: { app: "hello" } }, spec: serverPodSpec(NODE, port, { failureThreshold: 1 }) } },
     });
     const out = await cluster.kubectlOk(["expose", "deployment", "hello", "--port=8080", "--target-port=http"]);
     expect(out.trim()).toBe("service/hello exposed");
