@@ -12,15 +12,15 @@
 //   npm run bench:agent -- [--runtimes simulated,process,podman] [--pods 100] [--rate 10] [--tsx] [--no-append]
 // The agent runs from its bundle, as bin/edgeplane.mjs runs it (bin/agent-bundle.mjs); --tsx runs
 // it through tsx's loader instead, to tell the agent's own memory from tsx's.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { loadavg, tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
+import { loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { podmanAvailable } from "../src/agent/runtime/podman";
 import { createRuntime } from "../src/agent/runtimes";
 import type { Runtime } from "../src/agent/runtime/types";
-import { Cleanup, call, must, sleep, startAgent, startCluster, type AgentProcess, type Cluster, type ItemList } from "./lib/cluster";
+import { Cleanup, call, must, runBounded, sleep, startAgent, startCluster, type AgentProcess, type Cluster, type ItemList } from "./lib/cluster";
 import { podStages, type PodStages } from "./lib/changelog";
 import { watchEvents } from "./lib/events";
 import { bundleAgent } from "../bin/agent-bundle.mjs";
@@ -345,30 +345,5 @@ async function main(o: ReturnType<typeof options>, cleanup: Cleanup, stateRoot: 
   }
 }
 
-async function run(): Promise<void> {
-  const o = options(process.argv.slice(2));
-  const cleanup = new Cleanup();
-  const stateRoot = await mkdtemp(join(tmpdir(), "edgeplane-bench-agent-"));
-  const stopAll = async (): Promise<void> => {
-    await cleanup.run();
-    await rm(stateRoot, { recursive: true, force: true });
-  };
-  const bail = (why: string, code: number): void => {
-    console.error(`[bench] ${why}: stopping`);
-    void stopAll().then(() => process.exit(code));
-  };
-  const limit = setTimeout(() => bail(`over the ${RUN_LIMIT_MS / 60_000}-minute limit`, 1), RUN_LIMIT_MS);
-  process.once("SIGINT", () => bail("interrupted", 130));
-  process.once("SIGTERM", () => bail("terminated", 143));
-  try {
-    await main(o, cleanup, stateRoot);
-  } catch (err) {
-    process.exitCode = 1;
-    console.error(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  } finally {
-    clearTimeout(limit);
-    await stopAll();
-  }
-}
-
-await run();
+const o = options(process.argv.slice(2));
+await runBounded("agent", RUN_LIMIT_MS, (cleanup, stateRoot) => main(o, cleanup, stateRoot));

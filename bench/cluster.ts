@@ -15,12 +15,12 @@
 // windows and prints where it went; the profiler slows workerd, so nothing is appended.
 // --count-d1 serves the D1-counting build of the Worker (bench/lib/d1count.ts) and prints D1
 // calls per pod by caller (the API's requests, each Durable Object class); nothing is appended.
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { loadavg, tmpdir } from "node:os";
+import { mkdir } from "node:fs/promises";
+import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { Cleanup } from "./lib/cluster";
+import { runBounded, type Cleanup } from "./lib/cluster";
 import { buildApiWorker } from "./lib/miniflare";
 import { buildCountingWorker } from "./lib/d1count";
 import { describeMachine, describeRevision, describeVersions } from "./lib/machine";
@@ -169,31 +169,5 @@ async function main(o: Options, cleanup: Cleanup, stateRoot: string): Promise<vo
   }
 }
 
-async function run(): Promise<void> {
-  const o = options(process.argv.slice(2));
-  const cleanup = new Cleanup();
-  const stateRoot = await mkdtemp(join(tmpdir(), "edgeplane-bench-cluster-"));
-  const stopAll = async (): Promise<void> => {
-    await cleanup.run();
-    await rm(stateRoot, { recursive: true, force: true });
-  };
-  const bail = (why: string, code: number): void => {
-    console.error(`[bench] ${why}: stopping`);
-    void stopAll().then(() => process.exit(code));
-  };
-  const limitMs = runLimitMs(o);
-  const limit = setTimeout(() => bail(`over the ${(limitMs / 60_000).toFixed(0)}-minute limit`, 1), limitMs);
-  process.once("SIGINT", () => bail("interrupted", 130));
-  process.once("SIGTERM", () => bail("terminated", 143));
-  try {
-    await main(o, cleanup, stateRoot);
-  } catch (err) {
-    process.exitCode = 1;
-    console.error(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  } finally {
-    clearTimeout(limit);
-    await stopAll();
-  }
-}
-
-await run();
+const o = options(process.argv.slice(2));
+await runBounded("cluster", runLimitMs(o), (cleanup, stateRoot) => main(o, cleanup, stateRoot));

@@ -1,7 +1,8 @@
 // A whole local cluster for the cluster and agent benchmarks: the API Worker served on Miniflare
 // as bench:api serves it (startApi), a kubeconfig for it, `edgeplane agent` as a child process,
 // JSON requests, and the Durable Object stubs and cron trigger that Miniflare reaches from Node.
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
 import { stringify } from "yaml";
@@ -240,6 +241,35 @@ export class Cleanup {
 
   async run(): Promise<void> {
     for (const stop of this.stops.splice(0).reverse()) await stop().catch(() => undefined);
+  }
+}
+
+/**
+ * Runs a benchmark with a fresh temp folder and everything it starts stopped at the end: on
+ * success, on error, on Ctrl-C or SIGTERM, and at `limitMs`. `name` names the temp folder.
+ */
+export async function runBounded(name: string, limitMs: number, main: (cleanup: Cleanup, stateRoot: string) => Promise<void>): Promise<void> {
+  const cleanup = new Cleanup();
+  const stateRoot = await mkdtemp(join(tmpdir(), `edgeplane-bench-${name}-`));
+  const stopAll = async (): Promise<void> => {
+    await cleanup.run();
+    await rm(stateRoot, { recursive: true, force: true });
+  };
+  const bail = (why: string, code: number): void => {
+    console.error(`[bench] ${why}: stopping`);
+    void stopAll().then(() => process.exit(code));
+  };
+  const limit = setTimeout(() => bail(`over the ${(limitMs / 60_000).toFixed(0)}-minute limit`, 1), limitMs);
+  process.once("SIGINT", () => bail("interrupted", 130));
+  process.once("SIGTERM", () => bail("terminated", 143));
+  try {
+    await main(cleanup, stateRoot);
+  } catch (err) {
+    process.exitCode = 1;
+    console.error(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  } finally {
+    clearTimeout(limit);
+    await stopAll();
   }
 }
 
