@@ -321,8 +321,8 @@ export interface BulkCreate extends BulkItem {
 
 export interface BulkUpdate extends BulkItem {
   expectedRv: number;
-  /** The previous state's labels and fields (SelectorProjection), as JSON. */
-  prev: string;
+  /** The previous state's labels and fields (the store's SelectorProjection), kept as JSON in the log. */
+  prev: object;
 }
 
 /** The log's head; the revisions a bulk write gives are above it until its log rows are in. */
@@ -372,7 +372,7 @@ export function bulkWrite(creates: BulkCreate[], updates: BulkUpdate[], now: num
         FROM ${itemRows(items, ["r", "ns", "n", "rv", "node", "ctl", "d"])} AS i
         WHERE EXISTS (SELECT 1 FROM ${objects} AS o WHERE ${itemObject} AND o.rv = i.rv)) AS u
       WHERE ${objects.resource} = u.r AND ${objects.namespace} = u.ns AND ${objects.name} = u.n`);
-    const keys = updates.map((u) => ({ ...key(u), p: JSON.parse(u.prev) as unknown }));
+    const keys = updates.map((u) => ({ ...key(u), p: u.prev }));
     statements.push(...ownerStatements(keys, true));
     returning.push(statements.length);
     statements.push(sql`INSERT INTO ${changelog} (${col("id")}, ${col("resource")}, ${col("namespace")}, ${col("name")}, ${col("type")}, ${col("data")}, ${col("prev")}, ${col("created_at")})

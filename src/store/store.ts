@@ -120,14 +120,12 @@ export function keyOf(resource: string, obj: KubeObject): ObjectKey {
 }
 
 export class Store {
-  private readonly d1: D1Database;
   private readonly onCommit: (commit: Commit) => void;
   private readonly now: () => number;
   private readonly codec?: ObjectCodec;
   private readonly coalescer: Coalescer;
 
   constructor(d1: D1Database, options: StoreOptions = {}) {
-    this.d1 = d1;
     this.codec = options.codec;
     this.onCommit = options.onCommit ?? (() => {});
     this.now = options.now ?? Date.now;
@@ -221,7 +219,7 @@ export class Store {
 
   /** The revision of a conditional update, or undefined when the object is no longer at `expectedRv`. */
   private async updateIf(resource: string, obj: KubeObject, expectedRv: number, prev: SelectorProjection): Promise<number | undefined> {
-    return this.coalescer.write({ update: { ...(await this.bulkItem(resource, obj)), expectedRv, prev: JSON.stringify(prev) } });
+    return this.coalescer.write({ update: { ...(await this.bulkItem(resource, obj)), expectedRv, prev } });
   }
 
   private async updateClaiming(key: ObjectKey, resource: string, obj: KubeObject, expectedRv: number, prev: SelectorProjection, claims: readonly Allocation[]): Promise<number | undefined> {
