@@ -20,6 +20,8 @@ import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { bundleAgent } from "../bin/agent-bundle.mjs";
+import { PROJECT_DIR } from "../src/cli/wrangler";
 import { runBounded, type Cleanup } from "./lib/cluster";
 import { buildApiWorker } from "./lib/miniflare";
 import { buildCountingWorker } from "./lib/d1count";
@@ -120,7 +122,10 @@ async function main(o: Options, cleanup: Cleanup, stateRoot: string): Promise<vo
     : await buildApiWorker(join(BENCH_DIR, ".state", "build"), log);
   const profileDir = o.profile ? join(BENCH_DIR, ".state", "profiles") : undefined;
   if (profileDir) await mkdir(profileDir, { recursive: true });
-  const ctx: PhaseContext = { scriptPath, stateDir: (part) => join(stateRoot, part), cleanup, log, profileDir, countD1: o.countD1 };
+  const agentBundle = await bundleAgent(PROJECT_DIR, join(BENCH_DIR, ".state", "agent-bundle"));
+  // Node writes the agent's profile when it exits, which it does on the cleanup's SIGTERM.
+  const agentCommand = profileDir ? ["--cpu-prof", "--cpu-prof-dir", join(profileDir, "agent"), agentBundle] : [agentBundle];
+  const ctx: PhaseContext = { scriptPath, stateDir: (part) => join(stateRoot, part), cleanup, log, profileDir, countD1: o.countD1, agentCommand };
   const results: ClusterResults = {
     date: new Date(),
     machine,

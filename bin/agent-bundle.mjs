@@ -4,6 +4,7 @@
 // beside the sources' newest change, so a second start with unchanged sources reuses it.
 import { mkdir, readdir, rename, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** The newest modification time under `dir` (TypeScript sources only). */
 async function newest(dir) {
@@ -20,12 +21,16 @@ async function newest(dir) {
 export async function bundleAgent(root, outDir) {
   const outfile = join(outDir, "agent.mjs");
   const built = await stat(outfile).then((s) => s.mtimeMs, () => 0);
-  if (built > (await newest(join(root, "src")))) return outfile;
+  // This file shapes the bundle too (its entry): a change here rebuilds it as a source change does.
+  const self = (await stat(fileURLToPath(import.meta.url))).mtimeMs;
+  if (built > Math.max(self, await newest(join(root, "src")))) return outfile;
   await mkdir(outDir, { recursive: true });
   const { build } = await import("esbuild");
   await build({
     stdin: {
-      contents: `import { agentCommand } from "./src/agent/main";\nprocess.exitCode = await agentCommand(process.argv.slice(2));\n`,
+      // Exits when the command ends: a keep-alive socket left open must not keep a stopped agent (and
+      // its --cpu-prof profile) waiting for the SIGKILL.
+      contents: `import { agentCommand } from "./src/agent/main";\nprocess.exit(await agentCommand(process.argv.slice(2)));\n`,
       resolveDir: root,
       loader: "ts",
       sourcefile: "agent-entry.ts",

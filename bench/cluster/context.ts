@@ -17,6 +17,8 @@ export interface PhaseContext {
   profileDir?: string;
   /** The Worker is the D1-counting build (bench/lib/d1count.ts): read the counts over the measured windows. */
   countD1?: boolean;
+  /** What Node runs for `edgeplane agent`: its bundle, as bin/edgeplane.mjs runs it (with --cpu-prof when profiling). */
+  agentCommand: string[];
 }
 
 /** Starts counting D1 calls by caller for a measured window, when the run counts them. */

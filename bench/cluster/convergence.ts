@@ -82,7 +82,7 @@ export async function runConvergence(ctx: PhaseContext, o: ConvergenceOptions): 
   const db = api.server.db;
   ctx.log(`convergence: API on ${api.origin}; starting a simulated agent with ${o.nodes} nodes (lease every ${o.leaseIntervalS} s)`);
   const t0 = performance.now();
-  const agent = startAgent({ cluster, name: "sim", runtime: "simulated", nodes: o.nodes, args: ["--lease-interval", String(o.leaseIntervalS)], log: ctx.log });
+  const agent = startAgent({ cluster, name: "sim", runtime: "simulated", nodes: o.nodes, args: ["--lease-interval", String(o.leaseIntervalS)], command: ctx.agentCommand, log: ctx.log });
   ctx.cleanup.add(() => agent.stop());
   await agent.ready(10 * 60_000);
   const registerSeconds = (performance.now() - t0) / 1000;

@@ -100,7 +100,7 @@ export async function runIdle(ctx: PhaseContext, o: IdleOptions): Promise<IdleRe
   const { api } = cluster;
   const db = api.server.db;
   ctx.log(`idle: API on ${api.origin}; starting a simulated agent with ${o.nodes} nodes (lease every ${o.leaseIntervalS} s)`);
-  const agent = startAgent({ cluster, name: "sim", runtime: "simulated", nodes: o.nodes, args: ["--lease-interval", String(o.leaseIntervalS)], log: ctx.log });
+  const agent = startAgent({ cluster, name: "sim", runtime: "simulated", nodes: o.nodes, args: ["--lease-interval", String(o.leaseIntervalS)], command: ctx.agentCommand, log: ctx.log });
   ctx.cleanup.add(() => agent.stop());
   await agent.ready(5 * 60_000);
 

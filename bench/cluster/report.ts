@@ -155,7 +155,7 @@ export function markdown(r: ClusterResults): string {
       `Load average (1 min) ${r.load.start.toFixed(1)} before the run, ${r.load.end.toFixed(1)} after (other work shares this machine).`,
     `- Commit: ${revision.commit}${revision.dirty ? " (the working tree had uncommitted changes under src/, migrations/ or the config: these figures are for that tree)" : ""}.`,
     `- Setup: \`npm run bench:cluster\`: the Worker served directly on Miniflare (fresh D1 and Durable Objects per part), ` +
-      `\`edgeplane agent --runtime simulated\` as a child process over http on loopback; run took ${r.totalSeconds.toFixed(0)} s.`,
+      `\`edgeplane agent --runtime simulated\` from its bundle (as bin/edgeplane.mjs runs it) as a child process over http on loopback; run took ${r.totalSeconds.toFixed(0)} s.`,
     "",
     ...(r.scheduler ? scheduler(r.scheduler) : []),
     ...(r.convergence ? convergence(r.convergence) : []),

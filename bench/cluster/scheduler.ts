@@ -179,7 +179,7 @@ export async function runScheduler(ctx: PhaseContext, o: SchedulerOptions): Prom
   const db = api.server.db;
   ctx.log(`scheduler: API on ${api.origin}; starting a simulated agent with ${o.nodes} nodes (lease every ${o.leaseIntervalS} s)`);
   const t0 = performance.now();
-  const agent = startAgent({ cluster, name: "sim", runtime: "simulated", nodes: o.nodes, args: ["--lease-interval", String(o.leaseIntervalS)], log: ctx.log });
+  const agent = startAgent({ cluster, name: "sim", runtime: "simulated", nodes: o.nodes, args: ["--lease-interval", String(o.leaseIntervalS)], command: ctx.agentCommand, log: ctx.log });
   ctx.cleanup.add(() => agent.stop());
   await agent.ready(o.registerLimitMs);
   const registerSeconds = (performance.now() - t0) / 1000;

@@ -25,6 +25,8 @@ export class Client {
     private readonly now: () => number,
     /** The controller's name: its field manager and the source of its Events. */
     readonly identity: string,
+    /** Told of every action before it is carried out. */
+    private readonly onAction?: (action: Action) => void,
   ) {}
 
   private context(resource: string, subresource?: string): WriteContext {
@@ -45,6 +47,7 @@ export class Client {
     // Least privilege: the identity's role must allow the action (src/auth/controllers.ts).
     const denied = authorizeAction(this.identity, action);
     if (denied) return { ok: false, error: denied };
+    this.onAction?.(action);
     switch (action.type) {
       case "create":
         return writeCreate(this.context(action.resource), structuredClone(action.object));

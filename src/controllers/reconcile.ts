@@ -35,6 +35,8 @@ export interface PassContext {
   now: number;
   settings: Settings;
   memo: Map<string, unknown>;
+  /** Told of every action the pass carries out. */
+  onAction?: (action: Action) => void;
 }
 
 const GARBAGE_COLLECTOR = "generic-garbage-collector";
@@ -82,7 +84,7 @@ function combined(a: PassResult, b: PassResult): PassResult {
 }
 
 export async function reconcileOnce(pass: PassContext, target: ReconcileTarget, controllers: ReadonlyMap<string, readonly RegisteredController[]>): Promise<PassResult> {
-  const clientAs = (name: string) => new Client(pass.store, () => pass.now, name);
+  const clientAs = (name: string) => new Client(pass.store, () => pass.now, name, pass.onAction);
   if (target.type === "orphans") {
     const client = clientAs(GARBAGE_COLLECTOR);
     return executeDecision(client, await collectOrphans(client, target.uid));

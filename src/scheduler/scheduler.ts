@@ -107,7 +107,8 @@ export class Scheduler extends DurableObject<Env> {
       const [nodes, pods] = await store.changesOf(
         [
           { resource: "nodes", afterRv: this.cursors.nodes },
-          { resource: "pods", afterRv: this.cursors.pods },
+          // Agents' status reports of bound pods (most of the log in a busy cluster) change no placement.
+          { resource: "pods", afterRv: this.cursors.pods, omit: "podStatusReports" },
         ],
         PAGE,
       );

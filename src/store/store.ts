@@ -330,9 +330,9 @@ export class Store {
     return page;
   }
 
-  /** Changes to several resources, each after its own revision, read in one batch (one consistent point). */
-  async changesOf(from: { resource: string; afterRv: number }[], limit: number): Promise<ChangePage[]> {
-    const results = await this.batch([q.selectRevision(), q.selectCompacted(), ...from.map((f) => q.selectChanges(f.resource, f.afterRv, limit))]);
+  /** Changes to several resources, each after its own revision (less what it omits), read in one batch (one consistent point). */
+  async changesOf(from: { resource: string; afterRv: number; omit?: q.ChangeOmission }[], limit: number): Promise<ChangePage[]> {
+    const results = await this.batch([q.selectRevision(), q.selectCompacted(), ...from.map((f) => q.selectChanges(f.resource, f.afterRv, limit, f.omit))]);
     const [rev, compacted, ...found] = results;
     return Promise.all(
       found.map(async (rowsRead) => {

@@ -2,7 +2,7 @@ import { createExecutionContext, createScheduledController, evictDurableObject, 
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/worker";
-import { backoffMs } from "../../src/controllers/reconciler";
+import { backoffMs, paceMs } from "../../src/controllers/reconciler";
 import { targetName, type ReconcileTarget } from "../../src/controllers/targets";
 import { Store } from "../../src/store/store";
 import { get, namespace, patch, post } from "./client";
@@ -33,6 +33,10 @@ describe("reconciler plumbing", () => {
   it("backs off exponentially from 5 ms to 1,000 s", () => {
     expect([1, 2, 3, 10].map(backoffMs)).toEqual([5, 10, 20, 2560]);
     expect(backoffMs(40)).toBe(1_000_000);
+  });
+
+  it("paces passes by the last one's duration: three times it, at most a second", () => {
+    expect([0, 1, 20, 400].map(paceMs)).toEqual([0, 3, 60, 1_000]);
   });
 
   it("coalesces triggers during a pass into at most one more pass", async () => {

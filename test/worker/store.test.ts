@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../src/apis/types";
+import { podKind } from "../../src/apis/core/v1/pod";
+import { projection } from "../../src/api/selection";
 import { keyOf, Store } from "../../src/store/store";
 
 /** D1 with its batches counted. */
@@ -87,6 +89,44 @@ describe("store", () => {
     expect(compacted).toBe(head - 2);
     const { changes } = await store.changes("configmaps", 0, 1000);
     expect(changes.every((c) => c.rv > compacted)).toBe(true);
+  });
+});
+
+describe("log reads that omit agents' status reports", () => {
+  const store = new Store(env.DB);
+  const pod = (status: Record<string, unknown>, labels = { app: "a" }, nodeName?: string): KubeObject =>
+    ({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "omit", uid: "omit-pod", labels }, spec: { containers: [{ name: "c", image: "i" }], nodeName }, status });
+
+  it("leave out updates of a bound pod that keep its node, phase and labels, and nothing else", async () => {
+    await store.create("namespaces", ns("omit"));
+    const start = await store.revision();
+    const states = [
+      pod({ phase: "Pending" }), // created, pending
+      pod({ phase: "Pending" }, undefined, "n1"), // bound
+      pod({ phase: "Pending", message: "pulling" }, undefined, "n1"), // a report: omitted
+      pod({ phase: "Running" }, undefined, "n1"), // the phase changed
+      pod({ phase: "Running", podIP: "10.0.0.1" }, undefined, "n1"), // a report: omitted
+      pod({ phase: "Running" }, { app: "b" }, "n1"), // relabelled
+      pod({ phase: "Failed" }, { app: "b" }, "n1"), // finished
+    ];
+    let rv = 0;
+    let previous: KubeObject | undefined;
+    const written: number[] = [];
+    for (const state of states) {
+      const outcome = previous ? await store.update("pods", state, rv, projection(podKind, previous)) : await store.create("pods", state);
+      if (!outcome.ok) throw new Error(`write failed: ${outcome.why}`);
+      rv = outcome.rv;
+      written.push(rv);
+      previous = state;
+    }
+    const [all, omitting] = await store.changesOf([{ resource: "pods", afterRv: start }, { resource: "pods", afterRv: start, omit: "podStatusReports" }], 100);
+    expect(all.changes.map((c) => c.rv)).toEqual(written);
+    expect(omitting.changes.map((c) => c.rv)).toEqual([written[0], written[1], written[3], written[5], written[6]]);
+    // Both readers are brought up to the same point.
+    expect(omitting.rv).toBe(all.rv);
+    await store.delete("pods", previous!, rv);
+    const [afterDelete] = await store.changesOf([{ resource: "pods", afterRv: rv, omit: "podStatusReports" }], 100);
+    expect(afterDelete.changes.map((c) => c.type)).toEqual(["DELETED"]);
   });
 });
 

@@ -41,8 +41,12 @@ async function volumeTokens(pod: Pod, volume: Volume, source: TokenSource | unde
   return { ok: true, tokens, refreshAt };
 }
 
-/** Writes every volume, with service account tokens from `tokens` (none without one). */
-export async function prepareVolumes(podsDir: string, pod: Pod, ctx: EnvContext, tokens?: TokenSource): Promise<PreparedVolumes> {
+/**
+ * Writes every volume, with service account tokens from `tokens` (none without one). Without a
+ * `podsDir` (a runtime whose containers read no files) the volumes are only checked: a missing
+ * Secret still holds the pod back, but nothing is written.
+ */
+export async function prepareVolumes(podsDir: string | undefined, pod: Pod, ctx: EnvContext, tokens?: TokenSource): Promise<PreparedVolumes> {
   let refreshAt: number | undefined;
   for (const volume of pod.spec?.volumes ?? []) {
     const fetched = await volumeTokens(pod, volume, tokens);
@@ -50,6 +54,7 @@ export async function prepareVolumes(podsDir: string, pod: Pod, ctx: EnvContext,
     if (fetched.refreshAt !== undefined) refreshAt = Math.min(refreshAt ?? Infinity, fetched.refreshAt);
     const content = volumeContent(volume, ctx, fetched.tokens);
     if (!content.ok) return { error: content.message };
+    if (podsDir === undefined) continue;
     const dir = volumeDir(podsDir, pod.metadata.uid ?? "", volume.name);
     switch (content.content.kind) {
       case "emptyDir":

@@ -187,7 +187,7 @@ export class PodWorker {
     }
 
     await this.ctx.objects.use(pod);
-    const volumes = await prepareVolumes(this.ctx.podsDir, pod, this.envContext(), this.ctx.tokens);
+    const volumes = await prepareVolumes(this.ctx.runtime.readsVolumes ? this.ctx.podsDir : undefined, pod, this.envContext(), this.ctx.tokens);
     if (volumes.error) {
       this.ctx.events(pod, "Warning", "FailedMount", volumes.error);
       this.wakeIn(START_RETRY_MS);

@@ -121,6 +121,7 @@ interface PullReport {
 
 export class PodmanRuntime implements Runtime {
   readonly name = "podman";
+  readonly readsVolumes = true;
   private readonly client: PodmanClient;
   private readonly nodeName: string;
   private readonly nodeIP: string;

@@ -71,6 +71,7 @@ async function exists(path: string): Promise<"dir" | "file" | undefined> {
 
 export class ProcessRuntime implements Runtime {
   readonly name = "process" as const;
+  readonly readsVolumes = true;
   private readonly files: ProcessFiles;
   private readonly children = new Map<string, { child: ChildProcess; exited: Promise<void> }>();
   private readonly indexers = new Map<string, LogIndexer>();

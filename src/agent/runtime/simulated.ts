@@ -39,6 +39,7 @@ interface Simulated {
 
 export class SimulatedRuntime implements Runtime {
   readonly name = "simulated" as const;
+  readonly readsVolumes = false;
   private readonly sandboxes = new Map<string, Sandbox & { labels: ManagedLabels }>();
   private readonly containers = new Map<string, Simulated>();
   private nextIp = 1;

@@ -116,6 +116,8 @@ export class RuntimeError extends Error {
 
 export interface Runtime {
   readonly name: "podman" | "process" | "simulated";
+  /** Whether containers read the pod's volumes: when not (simulated ones), volumes are checked but never written. */
+  readonly readsVolumes: boolean;
   /** Runtime name and version for node.status.nodeInfo.containerRuntimeVersion, e.g. "podman://4.3.1". */
   version(): Promise<string>;
   /** What the runtime left running, for adoption after an agent restart. */
