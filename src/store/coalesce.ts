@@ -4,7 +4,6 @@
 // time. Creates and conditional updates asked together become one bulk write of a few statements
 // (statements.ts bulkWrite). Each write keeps its own condition and they run in the order asked,
 // so sharing a transaction changes no outcome, only the number of round trips and statements.
-import type { SQL } from "drizzle-orm";
 import * as q from "./statements";
 
 export type Rows = Record<string, unknown>[];
@@ -13,7 +12,7 @@ export type Rows = Record<string, unknown>[];
 export type BulkWrite = { create: q.BulkCreate; update?: never } | { update: q.BulkUpdate; create?: never };
 
 interface Unit {
-  statements: SQL[];
+  statements: q.Statement[];
   /** The objects' data it carries, to keep a D1 batch's size bounded. */
   bytes: number;
   settle(results: Rows[]): void;
@@ -22,7 +21,7 @@ interface Unit {
   parts(): Unit[];
 }
 
-type Queued = { statements: SQL[]; resolve(rows: Rows[]): void; reject(err: unknown): void } | { write: BulkWrite; resolve(rv: number | undefined): void; reject(err: unknown): void };
+type Queued = { statements: q.Statement[]; resolve(rows: Rows[]): void; reject(err: unknown): void } | { write: BulkWrite; resolve(rv: number | undefined): void; reject(err: unknown): void };
 type QueuedWrite = Extract<Queued, { write: BulkWrite }>;
 
 /** Statements and bytes of data per D1 batch, objects and bytes per bulk write: well under D1's limits. */
@@ -34,7 +33,7 @@ const MAX_BULK_BYTES = 500_000;
 const keyString = (k: q.ObjectKey) => `${k.resource}\u0000${k.namespace}\u0000${k.name}`;
 const itemOf = (w: BulkWrite): q.BulkItem => w.create ?? w.update;
 
-function statementsUnit(entry: Extract<Queued, { statements: SQL[] }>): Unit {
+function statementsUnit(entry: Extract<Queued, { statements: q.Statement[] }>): Unit {
   const unit: Unit = { statements: entry.statements, bytes: 0, settle: entry.resolve, fail: entry.reject, parts: () => [unit] };
   return unit;
 }
@@ -98,7 +97,7 @@ export class Coalescer {
   ) {}
 
   /** Statements run in one transaction; their rows, in order. */
-  statements(statements: SQL[]): Promise<Rows[]> {
+  statements(statements: q.Statement[]): Promise<Rows[]> {
     return new Promise((resolve, reject) => this.enqueue({ statements, resolve, reject }));
   }
 

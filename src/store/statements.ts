@@ -6,7 +6,7 @@
 // Drizzle's own `db.batch()` cannot run raw `sql` statements that have parameters (its raw query
 // has no prepared statement to bind), so the batch is handed to D1 directly, with Drizzle's
 // dialect turning each statement into SQL text and parameters.
-import { sql, type SQL } from "drizzle-orm";
+import { fillPlaceholders, SQL, sql } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { allocations, changelog, meta, objects, owners } from "./schema";
 
@@ -47,10 +47,36 @@ export interface NewRevision {
 
 const dialect = new SQLiteAsyncDialect();
 
+/** SQL text and its parameters, as D1 takes them. */
+export interface Query {
+  sql: string;
+  params: unknown[];
+}
+
+/** A statement as Drizzle's `sql` builds it, or already rendered (see `shaped`). */
+export type Statement = SQL | Query;
+
+const rendered = new Map<string, Query>();
+
+/**
+ * A statement the store issues on every read or write, rendered once per shape and bound with
+ * each call's values: Drizzle walks every fragment of a statement to render it, a few percent of
+ * a write's CPU. `build` writes the statement with `sql.placeholder(name)` for each value; the
+ * shape names everything that changes its text.
+ */
+function shaped(shape: string, build: () => SQL, values: Record<string, unknown>): Query {
+  let query = rendered.get(shape);
+  if (!query) rendered.set(shape, (query = dialect.sqlToQuery(build())));
+  return { sql: query.sql, params: fillPlaceholders(query.params, values) };
+}
+
+const p = sql.placeholder;
+const KEY = { resource: p("resource"), namespace: p("namespace"), name: p("name") };
+
 /** Run statements as one D1 batch (one transaction); each result's rows, in order. */
-export async function run(d1: D1Database, statements: SQL[]): Promise<Record<string, unknown>[][]> {
+export async function run(d1: D1Database, statements: Statement[]): Promise<Record<string, unknown>[][]> {
   const prepared = statements.map((s) => {
-    const q = dialect.sqlToQuery(s);
+    const q = s instanceof SQL ? dialect.sqlToQuery(s) : s;
     return d1.prepare(q.sql).bind(...q.params);
   });
   const results = await d1.batch<Record<string, unknown>>(prepared);
@@ -59,7 +85,7 @@ export async function run(d1: D1Database, statements: SQL[]): Promise<Record<str
 
 const col = sql.identifier;
 
-const keyIs = (k: ObjectKey) => sql`${objects.resource} = ${k.resource} AND ${objects.namespace} = ${k.namespace} AND ${objects.name} = ${k.name}`;
+const keyIs = (k: Record<keyof ObjectKey, unknown>) => sql`${objects.resource} = ${k.resource} AND ${objects.namespace} = ${k.namespace} AND ${objects.name} = ${k.name}`;
 
 /** The revision this batch just wrote: D1 runs one batch at a time, so the log's maximum is ours. */
 const ourRevision = sql`(SELECT max(${changelog.id}) FROM ${changelog})`;
@@ -193,8 +219,8 @@ export function selectAllocated(range: string, except: ObjectKey): SQL {
   return sql`SELECT ${allocations.value} AS value FROM ${allocations} WHERE ${allocations.range} = ${range} AND NOT (${heldBy(except)})`;
 }
 
-export function selectObject(k: ObjectKey): SQL {
-  return sql`SELECT ${objectColumns} FROM ${objects} WHERE ${keyIs(k)}`;
+export function selectObject(k: ObjectKey): Statement {
+  return shaped("selectObject", () => sql`SELECT ${objectColumns} FROM ${objects} WHERE ${keyIs(KEY)}`, { resource: k.resource, namespace: k.namespace, name: k.name });
 }
 
 export interface ListQuery {
@@ -218,12 +244,12 @@ export function selectObjects(q: ListQuery): SQL {
     ORDER BY ${objects.namespace}, ${objects.name} LIMIT ${q.limit}`;
 }
 
-export function selectRevision(): SQL {
-  return sql`SELECT max(${changelog.id}) AS rv FROM ${changelog}`;
+export function selectRevision(): Statement {
+  return shaped("selectRevision", () => sql`SELECT max(${changelog.id}) AS rv FROM ${changelog}`, {});
 }
 
-export function selectCompacted(): SQL {
-  return sql`SELECT ${meta.value} AS value FROM ${meta} WHERE ${meta.key} = 'compacted'`;
+export function selectCompacted(): Statement {
+  return shaped("selectCompacted", () => sql`SELECT ${meta.value} AS value FROM ${meta} WHERE ${meta.key} = 'compacted'`, {});
 }
 
 /**
@@ -243,11 +269,12 @@ const OMITTED: Record<ChangeOmission, SQL> = {
       AND json_extract(${changelog.prev}, '$.labels') = json_extract(${changelog.data}, '$.metadata.labels'))`,
 };
 
-export function selectChanges(resource: string, afterId: number, limit: number, omit?: ChangeOmission): SQL {
-  return sql`SELECT ${changelog.id} AS id, ${changelog.resource} AS resource, ${changelog.namespace} AS namespace, ${changelog.name} AS name,
+export function selectChanges(resource: string, afterId: number, limit: number, omit?: ChangeOmission): Statement {
+  const build = () => sql`SELECT ${changelog.id} AS id, ${changelog.resource} AS resource, ${changelog.namespace} AS namespace, ${changelog.name} AS name,
       ${changelog.type} AS type, ${changelog.data} AS data, ${changelog.prev} AS prev
-    FROM ${changelog} WHERE ${changelog.resource} = ${resource} AND ${changelog.id} > ${afterId} ${omit ? sql`AND ${OMITTED[omit]}` : sql``}
-    ORDER BY ${changelog.id} LIMIT ${limit}`;
+    FROM ${changelog} WHERE ${changelog.resource} = ${p("resource")} AND ${changelog.id} > ${p("afterId")} ${omit ? sql`AND ${OMITTED[omit]}` : sql``}
+    ORDER BY ${changelog.id} LIMIT ${p("limit")}`;
+  return shaped(`selectChanges/${omit ?? ""}`, build, { resource, afterId, limit });
 }
 
 /** The objects that name `ownerUid` in their ownerReferences, through the owner index. */
@@ -346,20 +373,21 @@ export interface BulkUpdate extends BulkItem {
 /** The log's head; the revisions a bulk write gives are above it until its log rows are in. */
 const head = sql`(SELECT COALESCE(max(${changelog.id}), 0) FROM ${changelog})`;
 
-/** The columns of a JSON array of items, one row each in order (`k` is the position). */
-function itemRows(items: unknown[], columns: string[]): SQL {
-  const extracted = columns.map((c) => sql`json_extract(j.value, ${`$.${c}`}) AS ${sql.identifier(c)}`);
-  return sql`(SELECT j.key AS k, ${sql.join(extracted, sql`, `)} FROM json_each(${JSON.stringify(items)}) AS j)`;
+/** The columns of a JSON array of items (the parameter `items`), one row each in order (`k` is the position). */
+function itemRows(items: string, columns: string[]): SQL {
+  const extracted = columns.map((c) => sql.raw(`json_extract(j.value, '$.${c}') AS ${c}`));
+  return sql`(SELECT j.key AS k, ${sql.join(extracted, sql`, `)} FROM json_each(${p(items)}) AS j)`;
 }
 
 const itemObject = sql`o.resource = i.r AND o.namespace = i.ns AND o.name = i.n`;
 
 /** The items' objects this bulk write just wrote (their revision is above the log's head), with the items' `columns`. */
-function writtenBy(items: unknown[], columns: string[], join: SQL = sql``): SQL {
+function writtenBy(items: string, columns: string[], join: SQL = sql``): SQL {
   return sql`${itemRows(items, ["r", "ns", "n", ...columns])} AS i JOIN ${objects} AS o ON ${itemObject} ${join} WHERE o.rv > ${head}`;
 }
 
-function ownerStatements(keys: { r: string; ns: string; n: string; owners: string[] }[], replacing: boolean): SQL[] {
+/** The owner index of the objects written: `keys` names the parameter holding their keys and owners. */
+function ownerStatements(keys: string, replacing: boolean): SQL[] {
   const statements: SQL[] = [];
   if (replacing) {
     // Only owners that went are deleted (an update that keeps its ownerReferences writes no index row).
@@ -367,11 +395,8 @@ function ownerStatements(keys: { r: string; ns: string; n: string; owners: strin
     statements.push(sql`DELETE FROM ${owners} WHERE rowid IN (SELECT w.rowid FROM ${writtenBy(keys, ["owners"], indexed)}
       AND w.owner_uid NOT IN (SELECT value FROM json_each(i.owners)))`);
   }
-  const owning = keys.filter((k) => k.owners.length > 0);
-  if (owning.length) {
-    statements.push(sql`INSERT OR IGNORE INTO ${owners} (${col("owner_uid")}, ${col("resource")}, ${col("namespace")}, ${col("name")})
-      SELECT u.value, o.resource, o.namespace, o.name FROM ${writtenBy(owning, ["owners"], sql`JOIN json_each(i.owners) AS u`)}`);
-  }
+  statements.push(sql`INSERT OR IGNORE INTO ${owners} (${col("owner_uid")}, ${col("resource")}, ${col("namespace")}, ${col("name")})
+    SELECT u.value, o.resource, o.namespace, o.name FROM ${writtenBy(`${keys}Owning`, ["owners"], sql`JOIN json_each(i.owners) AS u`)}`);
   return statements;
 }
 
@@ -379,38 +404,63 @@ function ownerStatements(keys: { r: string; ns: string; n: string; owners: strin
  * The statements of a bulk write. The log inserts return `{ id, resource, namespace, name }` for
  * each object written; `returning` gives their positions in the statement list.
  */
-export function bulkWrite(creates: BulkCreate[], updates: BulkUpdate[], now: number): { statements: SQL[]; returning: number[] } {
-  const statements: SQL[] = [];
+export function bulkWrite(creates: BulkCreate[], updates: BulkUpdate[], now: number): { statements: Statement[]; returning: number[] } {
+  const statements: Statement[] = [];
   const returning: number[] = [];
   const key = (i: BulkItem) => ({ r: i.resource, ns: i.namespace, n: i.name, owners: i.owners });
+  const owning = (items: BulkItem[]) => JSON.stringify(items.filter((i) => i.owners.length > 0).map(key));
+  const withOwners = (items: BulkItem[]) => items.some((i) => i.owners.length > 0);
   if (updates.length) {
     const items = updates.map((u) => ({ ...key(u), rv: u.expectedRv, node: u.nodeName, ctl: u.controllerUid, d: u.data }));
-    statements.push(sql`UPDATE ${objects} SET ${col("rv")} = u.rv, ${col("node_name")} = u.node, ${col("controller_uid")} = u.ctl, ${col("data")} = u.d
-      FROM (SELECT i.r, i.ns, i.n, i.node, i.ctl, i.d, ${head} + ROW_NUMBER() OVER (ORDER BY i.k) AS rv
-        FROM ${itemRows(items, ["r", "ns", "n", "rv", "node", "ctl", "d"])} AS i
-        WHERE EXISTS (SELECT 1 FROM ${objects} AS o WHERE ${itemObject} AND o.rv = i.rv)) AS u
-      WHERE ${objects.resource} = u.r AND ${objects.namespace} = u.ns AND ${objects.name} = u.n`);
     const keys = updates.map((u) => ({ ...key(u), p: u.prev }));
-    statements.push(...ownerStatements(keys, true));
-    returning.push(statements.length);
-    statements.push(sql`INSERT INTO ${changelog} (${col("id")}, ${col("resource")}, ${col("namespace")}, ${col("name")}, ${col("type")}, ${col("data")}, ${col("prev")}, ${col("created_at")})
-      SELECT o.rv, o.resource, o.namespace, o.name, 'MODIFIED', o.data, i.p, ${now} FROM ${writtenBy(keys, ["p"])} ORDER BY o.rv
-      RETURNING ${col("id")} AS id, ${col("resource")} AS resource, ${col("namespace")} AS namespace, ${col("name")} AS name`);
+    statements.push(...bulkShape("updates", withOwners(updates), { items: JSON.stringify(items), keys: JSON.stringify(keys), keysOwning: owning(updates), now }));
+    returning.push(statements.length - 1);
   }
   if (creates.length) {
     const items = creates.map((c) => ({ ...key(c), uid: c.uid, node: c.nodeName, ctl: c.controllerUid, d: c.data }));
-    statements.push(sql`INSERT INTO ${objects} (${col("resource")}, ${col("namespace")}, ${col("name")}, ${col("uid")}, ${col("rv")}, ${col("node_name")}, ${col("controller_uid")}, ${col("data")})
-      SELECT i.r, i.ns, i.n, i.uid, ${head} + ROW_NUMBER() OVER (ORDER BY i.k), i.node, i.ctl, i.d
-      FROM ${itemRows(items, ["r", "ns", "n", "uid", "node", "ctl", "d"])} AS i
-      WHERE NOT EXISTS (SELECT 1 FROM ${objects} AS o WHERE ${itemObject})
-        AND (i.ns = '' OR EXISTS (SELECT 1 FROM ${objects} AS o WHERE o.resource = 'namespaces' AND o.namespace = '' AND o.name = i.ns
-          AND json_extract(o.data, '$.metadata.deletionTimestamp') IS NULL))`);
-    const keys = creates.map(key);
-    statements.push(...ownerStatements(keys, false));
-    returning.push(statements.length);
-    statements.push(sql`INSERT INTO ${changelog} (${col("id")}, ${col("resource")}, ${col("namespace")}, ${col("name")}, ${col("type")}, ${col("data")}, ${col("prev")}, ${col("created_at")})
-      SELECT o.rv, o.resource, o.namespace, o.name, 'ADDED', o.data, NULL, ${now} FROM ${writtenBy(keys, [])} ORDER BY o.rv
-      RETURNING ${col("id")} AS id, ${col("resource")} AS resource, ${col("namespace")} AS namespace, ${col("name")} AS name`);
+    statements.push(...bulkShape("creates", withOwners(creates), { items: JSON.stringify(items), keys: JSON.stringify(creates.map(key)), keysOwning: owning(creates), now }));
+    returning.push(statements.length - 1);
   }
   return { statements, returning };
 }
+
+/**
+ * One side of a bulk write, rendered once per shape: the object statement, the owner index's,
+ * then the log insert (last). The items travel as JSON parameters, whatever their number: `items`
+ * with the data for the object statement, `keys` without it for the others (`keysOwning`: those
+ * with owners).
+ */
+function bulkShape(side: "updates" | "creates", withOwners: boolean, values: { items: string; keys: string; keysOwning: string; now: number }): Statement[] {
+  const owned = (all: SQL[]) => (withOwners ? all : all.slice(0, side === "updates" ? 1 : 0));
+  const build = (): SQL[] =>
+    side === "updates"
+      ? [
+          sql`UPDATE ${objects} SET ${col("rv")} = u.rv, ${col("node_name")} = u.node, ${col("controller_uid")} = u.ctl, ${col("data")} = u.d
+      FROM (SELECT i.r, i.ns, i.n, i.node, i.ctl, i.d, ${head} + ROW_NUMBER() OVER (ORDER BY i.k) AS rv
+        FROM ${itemRows("items", ["r", "ns", "n", "rv", "node", "ctl", "d"])} AS i
+        WHERE EXISTS (SELECT 1 FROM ${objects} AS o WHERE ${itemObject} AND o.rv = i.rv)) AS u
+      WHERE ${objects.resource} = u.r AND ${objects.namespace} = u.ns AND ${objects.name} = u.n`,
+          ...owned(ownerStatements("keys", true)),
+          sql`INSERT INTO ${changelog} (${col("id")}, ${col("resource")}, ${col("namespace")}, ${col("name")}, ${col("type")}, ${col("data")}, ${col("prev")}, ${col("created_at")})
+      SELECT o.rv, o.resource, o.namespace, o.name, 'MODIFIED', o.data, i.p, ${p("now")} FROM ${writtenBy("keys", ["p"])} ORDER BY o.rv
+      RETURNING ${col("id")} AS id, ${col("resource")} AS resource, ${col("namespace")} AS namespace, ${col("name")} AS name`,
+        ]
+      : [
+          sql`INSERT INTO ${objects} (${col("resource")}, ${col("namespace")}, ${col("name")}, ${col("uid")}, ${col("rv")}, ${col("node_name")}, ${col("controller_uid")}, ${col("data")})
+      SELECT i.r, i.ns, i.n, i.uid, ${head} + ROW_NUMBER() OVER (ORDER BY i.k), i.node, i.ctl, i.d
+      FROM ${itemRows("items", ["r", "ns", "n", "uid", "node", "ctl", "d"])} AS i
+      WHERE NOT EXISTS (SELECT 1 FROM ${objects} AS o WHERE ${itemObject})
+        AND (i.ns = '' OR EXISTS (SELECT 1 FROM ${objects} AS o WHERE o.resource = 'namespaces' AND o.namespace = '' AND o.name = i.ns
+          AND json_extract(o.data, '$.metadata.deletionTimestamp') IS NULL))`,
+          ...owned(ownerStatements("keys", false)),
+          sql`INSERT INTO ${changelog} (${col("id")}, ${col("resource")}, ${col("namespace")}, ${col("name")}, ${col("type")}, ${col("data")}, ${col("prev")}, ${col("created_at")})
+      SELECT o.rv, o.resource, o.namespace, o.name, 'ADDED', o.data, NULL, ${p("now")} FROM ${writtenBy("keys", [])} ORDER BY o.rv
+      RETURNING ${col("id")} AS id, ${col("resource")} AS resource, ${col("namespace")} AS namespace, ${col("name")} AS name`,
+        ];
+  const shape = `bulk/${side}/${withOwners ? "owners" : ""}`;
+  let queries = renderedBulk.get(shape);
+  if (!queries) renderedBulk.set(shape, (queries = build().map((statement) => dialect.sqlToQuery(statement))));
+  return queries.map((q) => ({ sql: q.sql, params: fillPlaceholders(q.params, values) }));
+}
+
+const renderedBulk = new Map<string, Query[]>();

@@ -133,7 +133,7 @@ export class Store {
   }
 
   /** Statements run in one transaction, coalesced with what else is asked in this turn (coalesce.ts). */
-  private batch(statements: SQL[]): Promise<Record<string, unknown>[][]> {
+  private batch(statements: q.Statement[]): Promise<Record<string, unknown>[][]> {
     return this.coalescer.statements(statements);
   }
 
@@ -143,7 +143,7 @@ export class Store {
     return { ...keyOf(resource, obj), ...row, owners: ownerUids(obj) };
   }
 
-  private async rows<T>(statement: SQL): Promise<T[]> {
+  private async rows<T>(statement: q.Statement): Promise<T[]> {
     const [rows] = await this.batch([statement]);
     await this.unseal(rows);
     return rows as T[];
