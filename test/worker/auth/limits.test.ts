@@ -1,6 +1,7 @@
 // Audit records and rate limiting.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { AuditLog, type AuditRecord } from "../../../src/auth/audit";
 import { get, post } from "../client";
 import { as, namespaceOnce, ok, serviceAccountToken } from "./helpers";
 
@@ -28,6 +29,31 @@ describe("audit", () => {
     const older = await ok(get<Audit>(`/admin/audit?limit=1&before=${log.items[0].id}`), 200);
     expect(older.items[0].id).toBeLessThan(log.items[0].id);
     expect((await as(token).get("/admin/audit")).status).toBe(403);
+  });
+
+  it("writes a burst of records in one batch, every field intact", async () => {
+    const log = new AuditLog(env.DB, 3_600_000);
+    const time = Date.now();
+    const records: AuditRecord[] = Array.from({ length: 1_201 }, (_, i) => ({
+      time,
+      username: `burst-${i}`,
+      groups: ["g1", `g"${i}`],
+      verb: "patch",
+      apiGroup: "apps",
+      resource: "deployments",
+      subresource: "status",
+      namespace: "burst",
+      name: `d${i}`,
+      path: `/apis/apps/v1/namespaces/burst/deployments/d${i}/status`,
+      code: 200 + (i % 3),
+      sourceIp: "127.0.0.1",
+      userAgent: "it's \\ a test",
+    }));
+    await log.write(records);
+    const read = (await log.list({ limit: 2_000, since: time - 1 })).filter((r) => r.namespace === "burst");
+    expect(read).toHaveLength(records.length);
+    const byName = new Map(read.map(({ id: _id, ...r }) => [r.name, r]));
+    for (const r of records) expect(byName.get(r.name)).toEqual(r);
   });
 });
 
