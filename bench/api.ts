@@ -1,7 +1,8 @@
 // `npm run bench:api`: the API benchmark of issue [1 of 6]. Builds the Worker, serves it on
 // Miniflare directly, and measures pod creates/s, gets/s, a LIST of 1,000 pods and watch delivery
 // to 100 watchers; then serves the D1 floor Worker (bench/floor-worker.ts) the same way and drives
-// it with the same clients. Prints a table and appends it to bench/RESULTS.md. With --profile it
+// it with the same clients. Prints a table and appends it to bench/RESULTS.md (not with
+// --no-append, for trying a change out). With --profile it
 // runs the create and get phases under workerd's CPU profiler instead (bench/lib/profilerun.ts).
 // Every phase is bounded in requests and in time; the whole run stops itself after RUN_LIMIT_MS.
 import { mkdir } from "node:fs/promises";
@@ -198,6 +199,7 @@ async function main(track: (t: Target) => void): Promise<void> {
   };
   console.log(`\n${textTable(results)}\n`);
   for (const line of verdict(results).lines) console.log(line.replace(/\*\*/g, ""));
+  if (process.argv.includes("--no-append")) return;
   await appendResults(RESULTS, results);
   log(`appended to ${RESULTS}`);
 }
