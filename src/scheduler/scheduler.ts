@@ -112,6 +112,8 @@ export class Scheduler extends DurableObject<Env> {
         ],
         PAGE,
       );
+      // Compaction forgot changes the cache never saw: start again from the store.
+      if (this.cursors.nodes < nodes.compacted || this.cursors.pods < pods.compacted) return this.load(store);
       for (const change of nodes.changes) {
         clusterChanged = true;
         if (change.type === "DELETED") this.cache!.removeNode(change.object.metadata.name ?? "");

@@ -48,7 +48,11 @@ export const changelog = sqliteTable(
     /** Commit time in ms, for time-based compaction. */
     createdAt: integer("created_at").notNull().default(sql`(unixepoch('subsec') * 1000)`),
   },
-  (t) => [index("changelog_resource").on(t.resource, t.id)],
+  (t) => [
+    index("changelog_resource").on(t.resource, t.id),
+    // An object's revisions: its state at a revision (paged lists' snapshots) and what compaction keeps.
+    index("changelog_object").on(t.resource, t.namespace, t.name, t.id),
+  ],
 );
 
 export const owners = sqliteTable(

@@ -133,6 +133,21 @@ export function deleteObject(k: ObjectKey, expectedRv: number): SQL {
   return sql`DELETE FROM ${objects} WHERE ${keyIs(k)} AND ${objects.rv} = ${expectedRv}`;
 }
 
+const restoredColumns = sql`${col("id")}, ${col("resource")}, ${col("namespace")}, ${col("name")}, ${col("type")}, ${col("data")}, ${col("prev")}, ${col("created_at")}`;
+
+/**
+ * Ahead of a write that supersedes the object's current state: put that state's log row back if
+ * compaction removed it (it keeps such a row only for objects changed after its bound), so that
+ * a paged list's snapshot from before this write still finds it. Its type is unknown and matters to no reader
+ * (it is at or below the compacted revision): MODIFIED.
+ */
+export function restorePrevious(k: ObjectKey, when: SQL, now: number): SQL {
+  return sql`INSERT INTO ${changelog} (${restoredColumns})
+    SELECT o.rv, o.resource, o.namespace, o.name, 'MODIFIED', o.data, NULL, ${now} FROM ${objects} AS o
+    WHERE o.resource = ${k.resource} AND o.namespace = ${k.namespace} AND o.name = ${k.name} AND (${when})
+      AND NOT EXISTS (SELECT 1 FROM ${changelog} AS c WHERE c.id = o.rv)`;
+}
+
 const ownerKeyIs = (k: ObjectKey) => sql`${owners.resource} = ${k.resource} AND ${owners.namespace} = ${k.namespace} AND ${owners.name} = ${k.name}`;
 
 /**
@@ -234,14 +249,44 @@ export interface ListQuery {
   limit: number;
 }
 
-export function selectObjects(q: ListQuery): SQL {
+function listConditions(q: ListQuery): SQL[] {
   const conditions = [sql`${objects.resource} = ${q.resource}`];
   if (q.namespace !== undefined) conditions.push(sql`${objects.namespace} = ${q.namespace}`);
   if (q.nodeName !== undefined) conditions.push(sql`${objects.nodeName} = ${q.nodeName}`);
   if (q.controllerUid !== undefined) conditions.push(q.controllerUid === null ? sql`${objects.controllerUid} IS NULL` : sql`${objects.controllerUid} = ${q.controllerUid}`);
-  if (q.after) conditions.push(sql`(${objects.namespace}, ${objects.name}) > (${q.after.namespace}, ${q.after.name})`);
-  return sql`SELECT ${objectColumns} FROM ${objects} WHERE ${sql.join(conditions, sql` AND `)}
+  if (q.after) {
+    // Within one namespace, on the name alone: the key index then seeks to the cursor rather than filtering from the namespace's start.
+    const after = q.namespace === q.after.namespace ? sql`${objects.name} > ${q.after.name}` : sql`(${objects.namespace}, ${objects.name}) > (${q.after.namespace}, ${q.after.name})`;
+    conditions.push(after);
+  }
+  return conditions;
+}
+
+export function selectObjects(q: ListQuery): SQL {
+  return sql`SELECT ${objectColumns} FROM ${objects} WHERE ${sql.join(listConditions(q), sql` AND `)}
     ORDER BY ${objects.namespace}, ${objects.name} LIMIT ${q.limit}`;
+}
+
+/**
+ * One page of the objects as they were at revision `rv` (not compacted), in (namespace, name)
+ * order: the objects unchanged since, and for the keys changed since (read through the
+ * resource's log after `rv`, so the cost is that of the changes since), their newest log row
+ * at or before `rv` unless it is a deletion. The log rows carry no indexed columns (nodeName,
+ * controllerUid are NULL): the caller filters them on the object.
+ */
+export function selectObjectsAt(q: ListQuery, rv: number): SQL {
+  const current = sql`SELECT ${objectColumns} FROM ${objects} WHERE ${sql.join(listConditions(q), sql` AND `)} AND ${objects.rv} <= ${rv}
+    ORDER BY ${objects.namespace}, ${objects.name} LIMIT ${q.limit}`;
+  const keys = [sql`resource = ${q.resource}`, sql`id > ${rv}`];
+  if (q.namespace !== undefined) keys.push(sql`namespace = ${q.namespace}`);
+  if (q.after) keys.push(sql`(namespace, name) > (${q.after.namespace}, ${q.after.name})`);
+  // INDEXED BY: the object index would read the resource's whole retained log after the key.
+  const changed = sql`SELECT DISTINCT namespace, name FROM ${changelog} INDEXED BY changelog_resource WHERE ${sql.join(keys, sql` AND `)}`;
+  const before = sql`SELECT c.resource AS resource, c.namespace AS namespace, c.name AS name, NULL AS uid, c.id AS rv, NULL AS nodeName, NULL AS controllerUid, c.data AS data
+    FROM (${changed}) AS k JOIN ${changelog} AS c ON c.id = (SELECT max(x.id) FROM ${changelog} AS x
+      WHERE x.resource = ${q.resource} AND x.namespace = k.namespace AND x.name = k.name AND x.id <= ${rv})
+    WHERE c.type <> 'DELETED' ORDER BY c.namespace, c.name LIMIT ${q.limit}`;
+  return sql`SELECT * FROM (${current}) UNION ALL SELECT * FROM (${before}) ORDER BY namespace, name LIMIT ${q.limit}`;
 }
 
 export function selectRevision(): Statement {
@@ -330,19 +375,38 @@ export function selectJobsPastDeadline(nowMs: number, limit: number): SQL {
     LIMIT ${limit}`;
 }
 
+const metaNumber = (key: string) => sql`COALESCE((SELECT CAST(${meta.value} AS INTEGER) FROM ${meta} WHERE ${meta.key} = ${key}), 0)`;
+
 /**
  * Compaction: forget revisions older than `beforeMs` but always keep the newest `keep`, and
  * remember the highest forgotten revision so that older watches and continues get 410.
+ *
+ * What a paged list's snapshot at a revision above the bound needs stays: the newest row at or
+ * below the bound of an object changed since, unless a deletion. (An object unchanged since is
+ * read from `objects`; its row, once compacted, is put back by the write that changes it:
+ * restorePrevious.) Only the rows above the previous bound ('compacted.from') and their
+ * predecessors are examined, through the primary key and the changelog_object index, so the cost
+ * is that of the revisions newly compacted, not of the log: below the previous bound only kept
+ * or put back rows remain, each superseded above it.
  */
 export function compactStatements(beforeMs: number, keep: number): SQL[] {
   const bound = sql`min(
       COALESCE((SELECT max(${changelog.id}) FROM ${changelog} WHERE ${changelog.createdAt} < ${beforeMs}), 0),
       COALESCE((SELECT max(${changelog.id}) FROM ${changelog}), 0) - ${keep})`;
+  const sameObject = (t: string) => sql.raw(`${t}.resource = s.resource AND ${t}.namespace = s.namespace AND ${t}.name = s.name`);
+  const newlyCompacted = sql`${changelog} AS s WHERE s.id > ${metaNumber("compacted.from")} AND s.id <= ${metaNumber("compacted")}`;
   return [
+    sql`INSERT INTO ${meta} (${col("key")}, ${col("value")}) SELECT 'compacted.from', CAST(${metaNumber("compacted")} AS TEXT)
+      ON CONFLICT(${col("key")}) DO UPDATE SET ${col("value")} = excluded.${col("value")}`,
     sql`INSERT INTO ${meta} (${col("key")}, ${col("value")}) SELECT 'compacted', CAST(${bound} AS TEXT) WHERE ${bound} > 0
       ON CONFLICT(${col("key")}) DO UPDATE SET ${col("value")} = excluded.${col("value")}
       WHERE CAST(excluded.${col("value")} AS INTEGER) > CAST(${meta.value} AS INTEGER)`,
-    sql`DELETE FROM ${changelog} WHERE ${changelog.id} <= COALESCE((SELECT CAST(${meta.value} AS INTEGER) FROM ${meta} WHERE ${meta.key} = 'compacted'), 0)`,
+    // Superseded at or below the bound; then the newly compacted rows that are deletions or whose object has no later row.
+    sql`DELETE FROM ${changelog} WHERE ${changelog.id} IN (
+      SELECT (SELECT max(p.id) FROM ${changelog} AS p WHERE ${sameObject("p")} AND p.id < s.id) FROM ${newlyCompacted}
+      UNION ALL
+      SELECT s.id FROM ${newlyCompacted} AND (s.type = 'DELETED'
+        OR NOT EXISTS (SELECT 1 FROM ${changelog} AS n WHERE ${sameObject("n")} AND n.id > ${metaNumber("compacted")})))`,
   ];
 }
 
@@ -412,7 +476,7 @@ export function bulkWrite(creates: BulkCreate[], updates: BulkUpdate[], now: num
   const withOwners = (items: BulkItem[]) => items.some((i) => i.owners.length > 0);
   if (updates.length) {
     const items = updates.map((u) => ({ ...key(u), rv: u.expectedRv, node: u.nodeName, ctl: u.controllerUid, d: u.data }));
-    const keys = updates.map((u) => ({ ...key(u), p: u.prev }));
+    const keys = updates.map((u) => ({ ...key(u), p: u.prev, rv: u.expectedRv }));
     statements.push(...bulkShape("updates", withOwners(updates), { items: JSON.stringify(items), keys: JSON.stringify(keys), keysOwning: owning(updates), now }));
     returning.push(statements.length - 1);
   }
@@ -425,16 +489,20 @@ export function bulkWrite(creates: BulkCreate[], updates: BulkUpdate[], now: num
 }
 
 /**
- * One side of a bulk write, rendered once per shape: the object statement, the owner index's,
- * then the log insert (last). The items travel as JSON parameters, whatever their number: `items`
- * with the data for the object statement, `keys` without it for the others (`keysOwning`: those
- * with owners).
+ * One side of a bulk write, rendered once per shape: (updates) the superseded states' log rows,
+ * the object statement, the owner index's, then the log insert (last). The items travel as JSON
+ * parameters, whatever their number: `items` with the data for the object statement, `keys`
+ * without it for the others (`keysOwning`: those with owners).
  */
 function bulkShape(side: "updates" | "creates", withOwners: boolean, values: { items: string; keys: string; keysOwning: string; now: number }): Statement[] {
   const owned = (all: SQL[]) => (withOwners ? all : all.slice(0, side === "updates" ? 1 : 0));
   const build = (): SQL[] =>
     side === "updates"
       ? [
+          // The superseded states' log rows, where compacted (see restorePrevious).
+          sql`INSERT INTO ${changelog} (${restoredColumns})
+      SELECT o.rv, o.resource, o.namespace, o.name, 'MODIFIED', o.data, NULL, ${p("now")} FROM ${itemRows("keys", ["r", "ns", "n", "rv"])} AS i
+      JOIN ${objects} AS o ON ${itemObject} AND o.rv = i.rv WHERE NOT EXISTS (SELECT 1 FROM ${changelog} AS c WHERE c.id = o.rv)`,
           sql`UPDATE ${objects} SET ${col("rv")} = u.rv, ${col("node_name")} = u.node, ${col("controller_uid")} = u.ctl, ${col("data")} = u.d
       FROM (SELECT i.r, i.ns, i.n, i.node, i.ctl, i.d, ${head} + ROW_NUMBER() OVER (ORDER BY i.k) AS rv
         FROM ${itemRows("items", ["r", "ns", "n", "rv", "node", "ctl", "d"])} AS i

@@ -92,6 +92,24 @@ function indexed(resource: string, obj: KubeObject, data: string): q.Indexed {
   };
 }
 
+/** A list query's filters on indexed columns, applied to the object (log rows have no such columns). */
+function selectsIndexed(query: q.ListQuery, obj: KubeObject): boolean {
+  const { nodeName, controllerUid } = indexed(query.resource, obj, "");
+  return (query.nodeName === undefined || nodeName === query.nodeName) && (query.controllerUid === undefined || controllerUid === query.controllerUid);
+}
+
+/** A page of `limit` rows read with one more, which tells whether more follow. */
+function toPage(rows: ObjectRow[], limit: number, rv: number, selects: (obj: KubeObject) => boolean = () => true): ListPage {
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    items: page.map(rowObject).filter(selects),
+    rv,
+    next: more && last ? { namespace: last.namespace, name: last.name } : undefined,
+  };
+}
+
 function ownerUids(obj: KubeObject): string[] {
   return (obj.metadata.ownerReferences ?? []).map((o) => o.uid);
 }
@@ -226,9 +244,12 @@ export class Store {
     const row = indexed(resource, obj, await this.encode(resource, obj));
     const guard = q.objectAtRevision(key, expectedRv);
     const claiming = claimStatements(key, claims, guard);
+    const when = q.both(guard, claiming.held);
+    const now = this.now();
     const results = await this.batch([
       ...claiming.statements,
-      q.appendChange(key, { type: "MODIFIED", data: row.data, prev: JSON.stringify(prev), now: this.now() }, q.both(guard, claiming.held)),
+      q.appendChange(key, { type: "MODIFIED", data: row.data, prev: JSON.stringify(prev), now }, when),
+      q.restorePrevious(key, when, now),
       q.updateObject(key, expectedRv, row, claiming.held),
       ...q.replaceOwners(key, ownerUids(obj), row.data),
     ]);
@@ -252,8 +273,11 @@ export class Store {
   /** Remove the object if it is still at `expectedRv`; `last` is its final state, recorded in the log. */
   async delete(resource: string, last: KubeObject, expectedRv: number): Promise<WriteOutcome> {
     const key = keyOf(resource, last);
+    const guard = q.objectAtRevision(key, expectedRv);
+    const now = this.now();
     const [change] = await this.batch([
-      q.appendChange(key, { type: "DELETED", data: await this.encode(resource, last), prev: null, now: this.now() }, q.objectAtRevision(key, expectedRv)),
+      q.appendChange(key, { type: "DELETED", data: await this.encode(resource, last), prev: null, now }, guard),
+      q.restorePrevious(key, guard, now),
       q.deleteObject(key, expectedRv),
       q.dropOwners(key),
       q.releaseAll(key),
@@ -290,15 +314,19 @@ export class Store {
   async list(query: q.ListQuery): Promise<ListPage> {
     const [found, rev] = await this.batch([q.selectObjects({ ...query, limit: query.limit + 1 }), q.selectRevision()]);
     await this.unseal(found);
-    const rows = found as unknown as ObjectRow[];
-    const more = rows.length > query.limit;
-    const page = more ? rows.slice(0, query.limit) : rows;
-    const last = page[page.length - 1];
-    return {
-      items: page.map(rowObject),
-      rv: revisionAt(rev),
-      next: more && last ? { namespace: last.namespace, name: last.name } : undefined,
-    };
+    return toPage(found as unknown as ObjectRow[], query.limit, revisionAt(rev));
+  }
+
+  /**
+   * One page of the objects as they were at revision `rv`, as Kubernetes serves every page of a
+   * list from its first page's revision; undefined when `rv` is compacted. A page may hold fewer
+   * items than `limit` with more to follow (`next`).
+   */
+  async listAt(query: q.ListQuery, rv: number): Promise<ListPage | undefined> {
+    const [compacted, found] = await this.batch([q.selectCompacted(), q.selectObjectsAt({ ...query, limit: query.limit + 1 }, rv)]);
+    if (rv <= compactedAt(compacted)) return undefined;
+    await this.unseal(found);
+    return toPage(found as unknown as ObjectRow[], query.limit, rv, (obj) => selectsIndexed(query, obj));
   }
 
   /** Every object a query selects, read page by page (the query's limit is the page size). */

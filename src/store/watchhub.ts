@@ -97,11 +97,7 @@ export class WatchHub extends DurableObject<Env> {
     } else {
       const from = Number(requested);
       const compacted = await this.store.compacted();
-      if (from < compacted) {
-        this.send(w, { type: "ERROR", object: toStatus(expired(from, compacted)) });
-        this.close(w);
-        return;
-      }
+      if (from < compacted) return this.expire(w, from, compacted);
       w.rv = from;
       await this.catchUp(w);
     }
@@ -133,11 +129,18 @@ export class WatchHub extends DurableObject<Env> {
   /** Bring a newly attached watcher from its revision up to the hub's head, from the log. */
   private async catchUp(w: Watcher): Promise<void> {
     while (w.rv < this.head && !w.closed) {
-      const { changes } = await this.store.changes(w.spec.resource, w.rv, PAGE);
+      const { changes, compacted } = await this.store.changes(w.spec.resource, w.rv, PAGE);
+      // Compacted since it was checked: the log no longer holds every change after w.rv.
+      if (w.rv < compacted) return this.expire(w, w.rv, compacted);
       const relevant = changes.filter((c) => c.rv <= this.head);
       for (const change of relevant) this.deliver(w, delivery(change));
       if (relevant.length < PAGE) w.rv = Math.max(w.rv, this.head);
     }
+  }
+
+  private expire(w: Watcher, from: number, compacted: number): void {
+    this.send(w, { type: "ERROR", object: toStatus(expired(from, compacted)) });
+    this.close(w);
   }
 
   private schedulePoll(): void {

@@ -244,6 +244,46 @@ describe("list", () => {
     expect(garbage.status).toBe(400);
   });
 
+  it("serves every continue page from the first page's revision", async () => {
+    type Page = { items: Obj[]; metadata: { continue?: string; resourceVersion: string } };
+    const names = (page: Page) => page.items.map((o) => o.metadata.name);
+    const path = "/api/v1/namespaces/snapshot/configmaps";
+    await namespace("snapshot");
+    const created: Record<string, string> = {};
+    for (const name of ["a-0", "a-1", "a-2", "a-3", "a-4", "a-5"]) {
+      created[name] = (await post<Obj>(path, configMap(name, { v: "old" }))).body.metadata.resourceVersion as string;
+    }
+    const first = (await get<Page>(`${path}?limit=2`)).body;
+    expect(names(first)).toEqual(["a-0", "a-1"]);
+    // After the first page: a new object after the cursor, one not yet served changed, one deleted.
+    expect((await post(path, configMap("a-1b"))).status).toBe(201);
+    expect((await patch(`${path}/a-3`, { data: { v: "new" } }, "application/merge-patch+json")).status).toBe(200);
+    expect((await del(`${path}/a-4`)).status).toBe(200);
+    const second = (await get<Page>(`${path}?limit=2&continue=${first.metadata.continue}`)).body;
+    expect(names(second)).toEqual(["a-2", "a-3"]);
+    expect(second.items[1]).toMatchObject({ data: { v: "old" }, metadata: { resourceVersion: created["a-3"] } });
+    expect(second.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
+    const third = (await get<Page>(`${path}?limit=10&continue=${second.metadata.continue}`)).body;
+    expect(names(third)).toEqual(["a-4", "a-5", "kube-root-ca.crt"]);
+    expect(third.items[0]).toMatchObject({ data: { v: "old" }, metadata: { resourceVersion: created["a-4"] } });
+    expect(third.metadata.continue).toBeUndefined();
+    // A new list reads the present.
+    const now = (await get<Page>(path)).body;
+    expect(names(now)).toEqual(["a-0", "a-1", "a-1b", "a-2", "a-3", "a-5", "kube-root-ca.crt"]);
+    expect(now.items[4]).toMatchObject({ data: { v: "new" } });
+  });
+
+  it("serves sealed Secrets on continue pages as they were", async () => {
+    const path = "/api/v1/namespaces/snapshot/secrets";
+    const secret = (name: string, value: string) => ({ apiVersion: "v1", kind: "Secret", metadata: { name }, stringData: { k: value } });
+    await post(path, secret("s-0", "zero"));
+    const rv = (await post<Obj>(path, secret("s-1", "one"))).body.metadata.resourceVersion;
+    const first = (await get<{ items: Obj[]; metadata: { continue?: string } }>(`${path}?limit=1`)).body;
+    expect((await patch(`${path}/s-1`, { stringData: { k: "changed" } }, "application/merge-patch+json")).status).toBe(200);
+    const next = (await get<{ items: Obj[] }>(`${path}?limit=1&continue=${first.metadata.continue}`)).body;
+    expect(next.items[0]).toMatchObject({ data: { k: btoa("one") }, metadata: { name: "s-1", resourceVersion: rv } });
+  });
+
   it("lists across namespaces and renders Tables", async () => {
     const all = await get<{ items: Obj[] }>("/api/v1/configmaps");
     expect(new Set(all.body.items.map((o) => o.metadata.namespace)).size).toBeGreaterThan(1);

@@ -197,3 +197,91 @@ describe("owner index", () => {
     expect((await together.owned(owner)).map((o) => o.object.metadata.name)).not.toContain("m0");
   });
 });
+
+describe("snapshots of paged lists", () => {
+  const store = new Store(env.DB);
+  /** Compact everything at or below `bound` (the newest revisions above it stay). */
+  const compactTo = async (bound: number) => new Store(env.DB, { now: () => Date.now() + 3600_000 }).compact(1000, (await store.revision()) - bound);
+  const logged = async (namespace: string) =>
+    (await env.DB.prepare("SELECT id, type, name FROM changelog WHERE namespace = ? ORDER BY id").bind(namespace).all<{ id: number; type: string; name: string }>()).results;
+  const written = (outcome: Awaited<ReturnType<Store["create"]>>) => {
+    if (!outcome.ok) throw new Error(`write failed: ${outcome.why}`);
+    return outcome.rv;
+  };
+  const names = (page: { items: KubeObject[] } | undefined) => page?.items.map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`);
+
+  it("compaction keeps the newest row at the bound of objects changed since, unless a deletion, and nothing else", async () => {
+    const cm = (name: string, v = "") => configMap(name, "compact", { v });
+    await store.create("namespaces", ns("compact"));
+    const a1 = written(await store.create("configmaps", cm("a", "1")));
+    const a2 = written(await store.update("configmaps", cm("a", "2"), a1, noPrev));
+    const b1 = written(await store.create("configmaps", cm("b")));
+    written(await store.delete("configmaps", cm("b"), b1));
+    written(await store.create("configmaps", cm("c")));
+    const d1 = written(await store.create("configmaps", cm("d")));
+    const bound = await store.revision();
+    const a3 = written(await store.update("configmaps", cm("a", "3"), a2, noPrev));
+    const d2 = written(await store.delete("configmaps", cm("d"), d1));
+    expect(await compactTo(bound)).toBe(bound);
+    expect(await logged("compact")).toEqual([
+      { id: a2, type: "MODIFIED", name: "a" },
+      { id: d1, type: "ADDED", name: "d" },
+      { id: a3, type: "MODIFIED", name: "a" },
+      { id: d2, type: "DELETED", name: "d" },
+    ]);
+    // The next compaction forgets what the newly compacted rows supersede, the kept rows included.
+    const e1 = written(await store.create("configmaps", cm("e")));
+    await compactTo(e1 - 1);
+    expect(await logged("compact")).toEqual([{ id: e1, type: "ADDED", name: "e" }]);
+  });
+
+  it("reads a page as of a revision: nothing created since, changed and deleted objects as they were", async () => {
+    const cm = (name: string, v: string) => configMap(name, "snap", { v });
+    const page = (at: number, after?: { namespace: string; name: string }) => store.listAt({ resource: "configmaps", namespace: "snap", after, limit: 2 }, at);
+    await store.create("namespaces", ns("snap"));
+    const rv: Record<string, number> = {};
+    for (const name of ["p0", "p1", "p2", "p3", "p4"]) rv[name] = written(await store.create("configmaps", cm(name, "old")));
+    const at = await store.revision();
+    written(await store.create("configmaps", cm("p1b", "new")));
+    const p2 = written(await store.update("configmaps", cm("p2", "new"), rv.p2, noPrev));
+    written(await store.delete("configmaps", cm("p3", "old"), rv.p3));
+    const first = await page(at);
+    expect(names(first)).toEqual([`p0@${rv.p0}`, `p1@${rv.p1}`]);
+    const second = await page(at, first?.next);
+    expect(names(second)).toEqual([`p2@${rv.p2}`, `p3@${rv.p3}`]);
+    expect(second?.items[0].data).toEqual({ v: "old" });
+    expect(second?.rv).toBe(at);
+    expect(names(await page(at, second?.next))).toEqual([`p4@${rv.p4}`]);
+
+    // Compacted past the revision: gone. Objects unchanged since their rows were compacted are
+    // still found once changed after a snapshot's revision (an update, a claiming update, a delete).
+    await compactTo((await store.revision()) - 1);
+    expect(await page(at)).toBeUndefined();
+    const later = await store.revision();
+    written(await store.update("configmaps", cm("p0", "newer"), rv.p0, noPrev));
+    written(await store.update("configmaps", cm("p1", "newer"), rv.p1, noPrev, [{ range: "test/snap", value: "1" }]));
+    written(await store.delete("configmaps", cm("p4", "old"), rv.p4));
+    const all = await store.listAt({ resource: "configmaps", namespace: "snap", limit: 10 }, later);
+    expect(names(all)).toEqual([`p0@${rv.p0}`, `p1@${rv.p1}`, expect.stringMatching(/^p1b@/), `p2@${p2}`, `p4@${rv.p4}`]);
+    expect(all?.items.map((o) => (o.data as { v: string }).v)).toEqual(["old", "old", "new", "new", "old"]);
+  });
+
+  it("filters the rows of changed objects on their node as of the revision", async () => {
+    const pod = (name: string, nodeName: string, labels: Record<string, string>): KubeObject => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name, namespace: "snap-pods", uid: `${name}-uid`, labels },
+      spec: { nodeName, containers: [{ name: "c", image: "i" }] },
+    });
+    await store.create("namespaces", ns("snap-pods"));
+    const a = written(await store.create("pods", pod("a", "n1", { v: "1" })));
+    written(await store.create("pods", pod("b", "n2", { v: "1" })));
+    const at = await store.revision();
+    written(await store.update("pods", pod("a", "n1", { v: "2" }), a, noPrev));
+    const onNode = (nodeName: string) => store.listAt({ resource: "pods", namespace: "snap-pods", nodeName, limit: 10 }, at);
+    const n1 = await onNode("n1");
+    expect(names(n1)).toEqual([`a@${a}`]);
+    expect(n1?.items[0].metadata.labels).toEqual({ v: "1" });
+    expect(names(await onNode("n2"))).toEqual([expect.stringMatching(/^b@/)]);
+  });
+});

@@ -1,5 +1,6 @@
 // get and list. A list reads the store in pages, filters by label and field selectors, and
-// hands out a continue token holding the first page's revision and the last key served.
+// hands out a continue token holding the first page's revision and the last key served. Every
+// page after the first is read from the store's snapshot at that revision, as Kubernetes does.
 import type { KubeObject } from "../../apis/types";
 import type { Ctx } from "../context";
 import type { Target } from "../paths";
@@ -34,17 +35,18 @@ export async function listObjects(c: Ctx, t: Target, q: Pick<RequestQuery, "labe
   const chosen = selection(t.kind, q.labelSelector, q.fieldSelector);
   let after = q.continueToken?.start;
   let rv = q.continueToken?.rv;
-  if (rv !== undefined && rv <= (await store.compacted())) return { ok: false, error: continueExpired() };
   const limit = q.limit && q.limit > 0 ? q.limit : Infinity;
   const items: KubeObject[] = [];
   for (;;) {
-    const page = await store.list({
+    const query = {
       resource: t.resource,
       namespace: t.namespace,
       nodeName: t.resource === "pods" ? chosen.nodeName : undefined,
       after,
       limit: limit === Infinity ? PAGE : Math.min(PAGE, limit - items.length),
-    });
+    };
+    const page = rv === undefined ? await store.list(query) : await store.listAt(query, rv);
+    if (!page) return { ok: false, error: continueExpired() };
     rv ??= page.rv;
     for (const obj of page.items) if (chosen.selects(obj)) items.push(obj);
     after = page.next;

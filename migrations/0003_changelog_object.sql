@@ -1,0 +1,1 @@
+CREATE INDEX `changelog_object` ON `changelog` (`resource`,`namespace`,`name`,`id`);
