@@ -155,7 +155,14 @@ export class WatchHub extends DurableObject<Env> {
   private async poll(): Promise<void> {
     if (this.watchers.size === 0) return;
     for (;;) {
-      const { changes, rv } = await this.store.changes(this.resource, this.head, PAGE);
+      const { changes, rv, compacted } = await this.store.changes(this.resource, this.head, PAGE);
+      // Compaction overtook the hub (its notifications were lost for longer than the window): its
+      // watchers' streams would have a gap, so they end with 410 and relist, as a too old watch does.
+      if (this.head < compacted) {
+        for (const w of [...this.watchers]) this.expire(w, w.rv, compacted);
+        this.head = Math.max(rv, compacted);
+        return;
+      }
       for (const change of changes) {
         const d = delivery(change);
         for (const w of this.watchers) this.deliver(w, d);

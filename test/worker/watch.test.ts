@@ -84,6 +84,21 @@ describe("watch", () => {
     expect(cont.status).toBe(410);
   });
 
+  it("ends its watches with 410 when compaction overtook the hub, rather than leave a gap", async () => {
+    await namespace("w-behind");
+    const rv = await listRv("/api/v1/namespaces/w-behind/configmaps");
+    const pending = watchEvents(`/api/v1/namespaces/w-behind/configmaps?watch=1&resourceVersion=${rv}`, 2, 5000);
+    await new Promise((r) => setTimeout(r, 200));
+    // Written past the wiring, so the hub is not told (as if its notifications were lost), then compacted away.
+    const quiet = new Store(env.DB);
+    for (let i = 0; i < 3; i++) await quiet.create("configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `unseen${i}`, namespace: "w-behind", uid: crypto.randomUUID() } });
+    await new Store(env.DB, { now: () => Date.now() + 3600_000 }).compact(1000, 1);
+    await post("/api/v1/namespaces/w-behind/configmaps", configMap("seen"));
+    const events = await pending;
+    expect(events.map((e) => e.type)).toEqual(["ERROR"]);
+    expect(events[0].object).toMatchObject({ kind: "Status", code: 410, reason: "Expired" });
+  });
+
   it("renders one-row Tables when asked, and bookmarks", async () => {
     await namespace("w-table");
     const rv = await listRv("/api/v1/namespaces/w-table/configmaps");
