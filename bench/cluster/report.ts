@@ -94,6 +94,8 @@ function convergence(r: ConvergenceResult): string[] {
       ["ReplicaSet reconciler", `${r.replicaSet.passes} passes, ${r.replicaSet.failures} failing now`],
       ["CPU in the window: workerd / agent", `${cpu(r.cpu.workerd)} / ${cpu(r.cpu.agent)}`],
       ["D1 writes in the window (changelog rows)", `${r.writes.total}: ${writes(r.writes.rows)}`],
+      // workerd runs the Worker, its Durable Objects and D1 on one thread: at 100% of a core this sets the time.
+      ["workerd CPU per changelog row (reads, fan-out and D1 included)", r.writes.total ? `${(r.cpu.workerd.runMs / r.writes.total).toFixed(2)} ms` : "n/a"],
     ]),
     "",
     `- Target ≤ ${TARGETS.convergeSeconds} s: ${said(ok)} (${r.converged ? `${s1(r.seconds)} s` : `not converged within ${s1(r.seconds)} s`}).`,
