@@ -56,18 +56,22 @@ export interface Query {
 /** A statement as Drizzle's `sql` builds it, or already rendered (see `shaped`). */
 export type Statement = SQL | Query;
 
-const rendered = new Map<string, Query>();
+const rendered = new Map<string, Query[]>();
 
 /**
- * A statement the store issues on every read or write, rendered once per shape and bound with
+ * Statements the store issues on every read or write, rendered once per shape and bound with
  * each call's values: Drizzle walks every fragment of a statement to render it, a few percent of
- * a write's CPU. `build` writes the statement with `sql.placeholder(name)` for each value; the
- * shape names everything that changes its text.
+ * a write's CPU. `build` writes the statements with `sql.placeholder(name)` for each value; the
+ * shape names everything that changes their text.
  */
+function shapedAll(shape: string, build: () => SQL[], values: Record<string, unknown>): Query[] {
+  let queries = rendered.get(shape);
+  if (!queries) rendered.set(shape, (queries = build().map((statement) => dialect.sqlToQuery(statement))));
+  return queries.map((q) => ({ sql: q.sql, params: fillPlaceholders(q.params, values) }));
+}
+
 function shaped(shape: string, build: () => SQL, values: Record<string, unknown>): Query {
-  let query = rendered.get(shape);
-  if (!query) rendered.set(shape, (query = dialect.sqlToQuery(build())));
-  return { sql: query.sql, params: fillPlaceholders(query.params, values) };
+  return shapedAll(shape, () => [build()], values)[0];
 }
 
 const p = sql.placeholder;
@@ -525,10 +529,5 @@ function bulkShape(side: "updates" | "creates", withOwners: boolean, values: { i
       SELECT o.rv, o.resource, o.namespace, o.name, 'ADDED', o.data, NULL, ${p("now")} FROM ${writtenBy("keys", [])} ORDER BY o.rv
       RETURNING ${col("id")} AS id, ${col("resource")} AS resource, ${col("namespace")} AS namespace, ${col("name")} AS name`,
         ];
-  const shape = `bulk/${side}/${withOwners ? "owners" : ""}`;
-  let queries = renderedBulk.get(shape);
-  if (!queries) renderedBulk.set(shape, (queries = build().map((statement) => dialect.sqlToQuery(statement))));
-  return queries.map((q) => ({ sql: q.sql, params: fillPlaceholders(q.params, values) }));
+  return shapedAll(`bulk/${side}/${withOwners ? "owners" : ""}`, build, values);
 }
-
-const renderedBulk = new Map<string, Query[]>();
