@@ -26,10 +26,10 @@ export interface AuditRecord {
   userAgent: string;
 }
 
-/** The record's fields in the order of `insertRecords`' columns. */
 /** A record is a few hundred bytes: a statement's parameter stays well under D1's limits. */
 const RECORDS_PER_STATEMENT = 500;
 
+/** The record's fields in the order of `insertRecords`' columns. */
 const FIELDS = ["time", "username", "groups", "verb", "apiGroup", "resource", "subresource", "namespace", "name", "path", "code", "sourceIp", "userAgent"] as const;
 
 /**
