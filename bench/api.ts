@@ -10,6 +10,7 @@ import { loadavg } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runBounded } from "./lib/cluster";
 import { keepAliveAgent, runLoad, type LoadResult } from "./lib/load";
 import { buildApiWorker, buildSmallWorker, MINIFLARE_VERSION } from "./lib/miniflare";
 import { describeMachine, describeRevision } from "./lib/machine";
@@ -209,27 +210,8 @@ async function profile(track: (t: Target) => void): Promise<void> {
   await profileRun({ apiScript, floorScript, outDir: join(STATE_DIR, "profiles"), log, track });
 }
 
-/** Runs the benchmark with every server it starts stopped at the end: on success, on error, on Ctrl-C and at the time limit. */
-async function run(): Promise<void> {
-  const targets: Target[] = [];
-  const stopAll = () => Promise.allSettled(targets.map((t) => t.close()));
-  const bail = (why: string, code: number) => {
-    console.error(`[bench] ${why}: stopping`);
-    void stopAll().then(() => process.exit(code));
-  };
-  const limit = setTimeout(() => bail(`over the ${RUN_LIMIT_MS / 60_000}-minute limit`, 1), RUN_LIMIT_MS);
-  process.once("SIGINT", () => bail("interrupted", 130));
-  process.once("SIGTERM", () => bail("terminated", 143));
-  const track = (t: Target) => targets.push(t);
-  try {
-    await (process.argv.includes("--profile") ? profile(track) : main(track));
-  } catch (err) {
-    process.exitCode = 1;
-    console.error(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  } finally {
-    clearTimeout(limit);
-    await stopAll();
-  }
-}
-
-await run();
+// Every server it starts is stopped at the end: on success, on error, on Ctrl-C and at the time limit.
+await runBounded("api", RUN_LIMIT_MS, async (cleanup) => {
+  const track = (t: Target) => cleanup.add(() => t.close());
+  await (process.argv.includes("--profile") ? profile(track) : main(track));
+});
