@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { useCluster } from "./harness";
 
 const cluster = useCluster();
@@ -142,12 +142,16 @@ describe("credentials", () => {
     expect(list).not.toContain(token.split(".")[1]);
     expect(await edgeplane(["token", "revoke", id])).toContain(`token "${id}" revoked`);
     expect((await cluster.kubectl([`--token=${token}`, "auth", "whoami"])).code).toBe(1);
-    // Each of those is in the audit log, written after the responses.
-    await new Promise((r) => setTimeout(r, 500));
-    const audit = await edgeplane(["audit", "--limit", "50"]);
-    expect(audit).toMatch(/^\S+Z {2}201 {2}kubernetes-admin {2}post {2}\/admin\/tokens$/m);
-    expect(audit).toMatch(new RegExp(`^\\S+Z {2}200 {2}kubernetes-admin {2}delete {2}/admin/tokens/${id}$`, "m"));
-    expect(audit).toMatch(/^\S+Z {2}401 {2}<unauthenticated> {2}create {2}selfsubjectreviews\.authentication\.k8s\.io$/m);
+    // Each of those is in the audit log, written in batches after the responses.
+    await vi.waitFor(
+      async () => {
+        const audit = await edgeplane(["audit", "--limit", "50"]);
+        expect(audit).toMatch(/^\S+Z {2}201 {2}kubernetes-admin {2}post {2}\/admin\/tokens$/m);
+        expect(audit).toMatch(new RegExp(`^\\S+Z {2}200 {2}kubernetes-admin {2}delete {2}/admin/tokens/${id}$`, "m"));
+        expect(audit).toMatch(/^\S+Z {2}401 {2}<unauthenticated> {2}create {2}selfsubjectreviews\.authentication\.k8s\.io$/m);
+      },
+      { timeout: 10_000, interval: 200 },
+    );
   });
 });
 

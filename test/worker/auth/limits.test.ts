@@ -1,6 +1,6 @@
 // Audit records and rate limiting.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { AuditLog, type AuditRecord } from "../../../src/auth/audit";
 import { get, post } from "../client";
 import { as, namespaceOnce, ok, serviceAccountToken } from "./helpers";
@@ -16,9 +16,15 @@ describe("audit", () => {
     expect((await as(token).get("/api/v1/namespaces/audited/secrets/creds")).status).toBe(403);
     expect((await as("nope.0123456789abcdef").get("/api/v1/pods")).status).toBe(401);
     await get("/api/v1/namespaces/audited/secrets/creds"); // a read: not audited
-    // Records are written after the response.
-    await new Promise((r) => setTimeout(r, 200));
-    const log = await ok(get<Audit>("/admin/audit?limit=50"), 200);
+    // Records are written after the response, gathered into batches: the last one is the 401.
+    const log = await vi.waitFor(
+      async () => {
+        const log = await ok(get<Audit>("/admin/audit?limit=50"), 200);
+        expect(log.items.some((i) => i.code === 401)).toBe(true);
+        return log;
+      },
+      { timeout: 5_000, interval: 50 },
+    );
     const created = log.items.find((i) => i.verb === "create" && i.resource === "secrets" && i.name === "" && i.namespace === "audited");
     expect(created).toMatchObject({ username: "kubernetes-admin", groups: ["system:masters", "system:authenticated"], code: 201, path: "/api/v1/namespaces/audited/secrets" });
     expect(log.items.find((i) => i.code === 403 && i.name === "creds")).toMatchObject({ username: "system:serviceaccount:audited:snoop", verb: "get", resource: "secrets", namespace: "audited" });
