@@ -157,6 +157,16 @@ describe("update", () => {
     expect(relabelled.body.metadata.generation).toBe(2);
   });
 
+  it("retries an update without a resourceVersion when another writer got in first, as Kubernetes' unconditional update does", async () => {
+    await post("/api/v1/namespaces/default/configmaps", configMap("uncond", { writer: "none" }));
+    const path = "/api/v1/namespaces/default/configmaps/uncond";
+    // Twenty PUTs at once, none naming a resourceVersion: each reads, then writes over what it read.
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => put<Obj>(path, configMap("uncond", { writer: String(i) }))));
+    expect(results.map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => 200));
+    const revisions = new Set(results.map((r) => r.body.metadata.resourceVersion));
+    expect(revisions.size).toBe(20);
+  });
+
   it("writes status only through the status subresource", async () => {
     const created = await post<Obj>("/apis/apps/v1/namespaces/default/deployments", deployment("stat"));
     const withStatus = { ...created.body, status: { replicas: 7 } };

@@ -7,7 +7,7 @@ import type { RequestQuery } from "../decode";
 import type { Target } from "../paths";
 import { sendError, sendObject } from "../respond";
 import { fromScale, toScale, checkScale } from "../scale";
-import { badRequest, type Result } from "../status";
+import { badRequest, type ApiError, type Result } from "../status";
 import { writeCreate, writeUpdate, type WriteContext } from "../writes";
 import { getObject } from "./read";
 import { allocatorFor } from "../../services/allocation";
@@ -53,27 +53,49 @@ export async function create(c: Ctx, t: Target, q: RequestQuery): Promise<Respon
   return created.ok ? sendObject(c, t.kind, created.value, 201) : sendError(c, created.error);
 }
 
+/**
+ * Attempts of an unconditional update. kube-apiserver retries without a bound; every round lets
+ * one writer through, so this only guards against a bug looping forever.
+ */
+const MAX_ATTEMPTS = 100;
+
+type Attempt = { ok: true; value: Response } | { ok: false; error: ApiError; unconditional?: boolean };
+
+/**
+ * PUT. A body without a resourceVersion is an unconditional update: a writer that got in between
+ * our read and our write is not the client's conflict, so read again and retry, as
+ * kube-apiserver's GuaranteedUpdate does. With a resourceVersion, a conflict is the client's.
+ */
 export async function update(c: Ctx, t: Target, q: RequestQuery): Promise<Response> {
   const opts = writeOptions(c, q);
-  const body = await readBody(c, t.kind);
-  if (!body.ok) return sendError(c, body.error);
+  for (let attempt = 1; ; attempt++) {
+    // Decoded afresh each attempt (Hono keeps the bytes): admission fills in the object it is given.
+    const body = await readBody(c, t.kind);
+    if (!body.ok) return sendError(c, body.error);
+    const result = await updateOnce(c, t, body.value, opts);
+    if (result.ok) return result.value;
+    if (!(result.unconditional && result.error.reason === "Conflict" && attempt < MAX_ATTEMPTS)) return sendError(c, result.error);
+  }
+}
+
+async function updateOnce(c: Ctx, t: Target, body: unknown, opts: WriteOptions): Promise<Attempt> {
   const old = await getObject(c, t);
-  if (!old.ok) return sendError(c, old.error);
-  if (t.subresource === "scale") return updateScale(c, t, old.value, body.value, opts);
-  const obj = admit(c, t, body.value, opts.fieldValidation);
-  if (!obj.ok) return sendError(c, obj.error);
+  if (!old.ok) return old;
+  if (t.subresource === "scale") return updateScale(c, t, old.value, body, opts);
+  const obj = admit(c, t, body, opts.fieldValidation);
+  if (!obj.ok) return obj;
   if (obj.value.metadata.name !== t.name) {
-    return sendError(c, badRequest(`the name of the object (${obj.value.metadata.name ?? ""}) does not match the name on the URL (${t.name ?? ""})`));
+    return { ok: false, error: badRequest(`the name of the object (${obj.value.metadata.name ?? ""}) does not match the name on the URL (${t.name ?? ""})`) };
   }
   const rv = obj.value.metadata.resourceVersion;
   const updated = await writeUpdate(writeContext(c, t, opts), old.value, obj.value, { expectedRv: rv ? Number(rv) : undefined });
-  return updated.ok ? sendObject(c, t.kind, updated.value) : sendError(c, updated.error);
+  return updated.ok ? { ok: true, value: sendObject(c, t.kind, updated.value) } : { ...updated, unconditional: !rv };
 }
 
-async function updateScale(c: Ctx, t: Target, old: KubeObject, body: unknown, opts: WriteOptions): Promise<Response> {
+async function updateScale(c: Ctx, t: Target, old: KubeObject, body: unknown, opts: WriteOptions): Promise<Attempt> {
   const scale = checkScale(body);
-  if (!scale.ok) return sendError(c, scale.error);
+  if (!scale.ok) return scale;
   const rv = scale.value.metadata.resourceVersion;
   const updated = await writeUpdate(writeContext(c, t, opts), old, fromScale(t.kind, old, scale.value), { expectedRv: rv ? Number(rv) : undefined });
-  return updated.ok ? c.json(toScale(t.kind, updated.value)) : sendError(c, updated.error);
+  return updated.ok ? { ok: true, value: c.json(toScale(t.kind, updated.value)) } : { ...updated, unconditional: !rv };
 }
