@@ -39,6 +39,11 @@ export class Scheduler extends DurableObject<Env> {
   private cache?: SchedulerCache;
   /** Changelog positions the cache reflects, per resource. */
   private readonly cursors = { pods: 0, nodes: 0 };
+  /**
+   * Revisions of pods this scheduler wrote (bindings, unschedulable statuses) past its cursor: it
+   * applied them when it wrote them, so its log reads leave them out.
+   */
+  private ownWrites = new Set<number>();
   /** Pods to place on the next pass. */
   private readonly queue = new Map<string, Pod>();
   /** Pods that fit nowhere, with the message they were given; retried when the cluster changes. */
@@ -92,6 +97,7 @@ export class Scheduler extends DurableObject<Env> {
   /** The first pass: every node, every pod. */
   private async load(store: Store): Promise<void> {
     this.cache = new SchedulerCache();
+    this.ownWrites.clear();
     this.queue.clear();
     this.unschedulable.clear();
     this.cursors.nodes = await store.revision();
@@ -108,7 +114,7 @@ export class Scheduler extends DurableObject<Env> {
         [
           { resource: "nodes", afterRv: this.cursors.nodes },
           // Agents' status reports of bound pods (most of the log in a busy cluster) change no placement.
-          { resource: "pods", afterRv: this.cursors.pods, omit: "podStatusReports" },
+          { resource: "pods", afterRv: this.cursors.pods, omit: "podStatusReports", known: [...this.ownWrites] },
         ],
         PAGE,
       );
@@ -132,6 +138,7 @@ export class Scheduler extends DurableObject<Env> {
       this.cursors.pods = Math.max(this.cursors.pods, pods.rv);
       more = nodes.changes.length === PAGE || pods.changes.length === PAGE;
     }
+    for (const rv of this.ownWrites) if (rv <= this.cursors.pods) this.ownWrites.delete(rv);
     // A node changed or room was made: give the waiting pods another try.
     if (clusterChanged) {
       for (const [key, { pod }] of this.unschedulable) this.queue.set(key, pod);
@@ -171,11 +178,14 @@ export class Scheduler extends DurableObject<Env> {
     const client = new Client(store, () => now, SCHEDULER_NAME);
     // The Events are written together (the store coalesces them into one batch).
     const events = binds.map(({ pod, node }, i) => {
-      if (!applied[i]) {
+      const rv = applied[i];
+      if (rv === undefined) {
         // The pod changed under us (or went): forget the assumption; the changelog brings it back if still pending.
         this.cache!.removePod(podKey(pod));
         return undefined;
       }
+      // The assumed placement stands for the binding: no need to read it back.
+      this.ownWrites.add(rv);
       this.bindings++;
       const m = pod.metadata;
       return client.apply({ type: "event", about: pod, eventType: "Normal", reason: "Scheduled", message: `Successfully assigned ${m.namespace}/${m.name} to ${node}` });
@@ -203,6 +213,9 @@ export class Scheduler extends DurableObject<Env> {
       client.apply({ type: "updateStatus", resource: "pods", object: { ...pod, status }, current: pod }),
       client.apply({ type: "event", about: pod, eventType: "Warning", reason: "FailedScheduling", message }),
     ]);
-    if (written.ok && written.value) this.unschedulable.set(key, { pod: written.value as Pod, message });
+    if (written.ok && written.value) {
+      this.unschedulable.set(key, { pod: written.value as Pod, message });
+      this.ownWrites.add(Number(written.value.metadata.resourceVersion));
+    }
   }
 }

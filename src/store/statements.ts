@@ -318,12 +318,14 @@ const OMITTED: Record<ChangeOmission, SQL> = {
       AND json_extract(${changelog.prev}, '$.labels') = json_extract(${changelog.data}, '$.metadata.labels'))`,
 };
 
-export function selectChanges(resource: string, afterId: number, limit: number, omit?: ChangeOmission): Statement {
+/** `known`: revisions the reader already holds (its own writes), left out of the read. */
+export function selectChanges(resource: string, afterId: number, limit: number, omit?: ChangeOmission, known?: readonly number[]): Statement {
   const build = () => sql`SELECT ${changelog.id} AS id, ${changelog.resource} AS resource, ${changelog.namespace} AS namespace, ${changelog.name} AS name,
       ${changelog.type} AS type, ${changelog.data} AS data, ${changelog.prev} AS prev
     FROM ${changelog} WHERE ${changelog.resource} = ${p("resource")} AND ${changelog.id} > ${p("afterId")} ${omit ? sql`AND ${OMITTED[omit]}` : sql``}
+      ${known ? sql`AND ${changelog.id} NOT IN (SELECT value FROM json_each(${p("known")}))` : sql``}
     ORDER BY ${changelog.id} LIMIT ${p("limit")}`;
-  return shaped(`selectChanges/${omit ?? ""}`, build, { resource, afterId, limit });
+  return shaped(`selectChanges/${omit ?? ""}/${known ? "known" : ""}`, build, { resource, afterId, limit, ...(known ? { known: JSON.stringify(known) } : {}) });
 }
 
 /** The objects that name `ownerUid` in their ownerReferences, through the owner index. */

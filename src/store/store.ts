@@ -258,14 +258,14 @@ export class Store {
 
   /**
    * Many conditional updates (the scheduler's bindings), written together: each applies or not
-   * on its own resourceVersion; the outcomes come back in order.
+   * on its own resourceVersion; the revisions written (undefined where it did not apply) come back in order.
    */
-  async updateMany(items: { resource: string; obj: KubeObject; expectedRv: number; prev: SelectorProjection }[]): Promise<boolean[]> {
+  async updateMany(items: { resource: string; obj: KubeObject; expectedRv: number; prev: SelectorProjection }[]): Promise<(number | undefined)[]> {
     return Promise.all(
       items.map(async ({ resource, obj, expectedRv, prev }) => {
         const rv = await this.updateIf(resource, obj, expectedRv, prev);
         if (rv !== undefined) this.committed(resource, obj, rv, "MODIFIED");
-        return rv !== undefined;
+        return rv;
       }),
     );
   }
@@ -358,9 +358,12 @@ export class Store {
     return page;
   }
 
-  /** Changes to several resources, each after its own revision (less what it omits), read in one batch (one consistent point). */
-  async changesOf(from: { resource: string; afterRv: number; omit?: q.ChangeOmission }[], limit: number): Promise<ChangePage[]> {
-    const results = await this.batch([q.selectRevision(), q.selectCompacted(), ...from.map((f) => q.selectChanges(f.resource, f.afterRv, limit, f.omit))]);
+  /**
+   * Changes to several resources, each after its own revision (less what it omits and the
+   * revisions it already knows), read in one batch (one consistent point).
+   */
+  async changesOf(from: { resource: string; afterRv: number; omit?: q.ChangeOmission; known?: readonly number[] }[], limit: number): Promise<ChangePage[]> {
+    const results = await this.batch([q.selectRevision(), q.selectCompacted(), ...from.map((f) => q.selectChanges(f.resource, f.afterRv, limit, f.omit, f.known))]);
     const [rev, compacted, ...found] = results;
     return Promise.all(
       found.map(async (rowsRead) => {

@@ -119,11 +119,21 @@ describe("log reads that omit agents' status reports", () => {
       written.push(rv);
       previous = state;
     }
-    const [all, omitting] = await store.changesOf([{ resource: "pods", afterRv: start }, { resource: "pods", afterRv: start, omit: "podStatusReports" }], 100);
+    const [all, omitting, knowing] = await store.changesOf(
+      [
+        { resource: "pods", afterRv: start },
+        { resource: "pods", afterRv: start, omit: "podStatusReports" },
+        // A reader that wrote the binding and the relabelling itself.
+        { resource: "pods", afterRv: start, omit: "podStatusReports", known: [written[1], written[5]] },
+      ],
+      100,
+    );
     expect(all.changes.map((c) => c.rv)).toEqual(written);
     expect(omitting.changes.map((c) => c.rv)).toEqual([written[0], written[1], written[3], written[5], written[6]]);
-    // Both readers are brought up to the same point.
+    expect(knowing.changes.map((c) => c.rv)).toEqual([written[0], written[3], written[6]]);
+    // Every reader is brought up to the same point.
     expect(omitting.rv).toBe(all.rv);
+    expect(knowing.rv).toBe(all.rv);
     await store.delete("pods", previous!, rv);
     const [afterDelete] = await store.changesOf([{ resource: "pods", afterRv: rv, omit: "podStatusReports" }], 100);
     expect(afterDelete.changes.map((c) => c.type)).toEqual(["DELETED"]);
