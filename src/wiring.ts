@@ -4,7 +4,7 @@
 // call per watch hub, one wake of the scheduler and of the service index, each reconciler once.
 import type { Env } from "./env";
 import { secretsCodec } from "./auth/encryption/codec";
-import { Store, type Commit } from "./store/store";
+import { Store, type Change, type Commit } from "./store/store";
 import { CONTROLLERS } from "./controllers/registry";
 import { concernsDaemonSets, daemonSetTargets, reconcileTargets, targetName, type ReconcileTarget } from "./controllers/targets";
 
@@ -39,22 +39,32 @@ export interface StoreWiring {
   scheduler?: boolean;
 }
 
+/** Commits handed to a watch hub with its notification; a bigger burst it reads from the log. */
+const MAX_PUSHED_CHANGES = 1000;
+
 /** Everyone the commits concern, each told once. */
 function tell(env: Env, store: Store, commits: Commit[], wiring: StoreWiring): Promise<unknown>[] {
-  const heads = new Map<string, number>();
+  const byResource = new Map<string, Change[]>();
   const targets = new Map<string, ReconcileTarget>();
   const nodes = new Map<string, Commit>();
   const indexed = new Set<string>();
   let scheduler = false;
   for (const commit of commits) {
-    heads.set(commit.resource, Math.max(heads.get(commit.resource) ?? 0, commit.rv));
+    const { resource, ...change } = commit;
+    const changes = byResource.get(resource);
+    if (changes) changes.push(change);
+    else byResource.set(resource, [change]);
     scheduler ||= !wiring.scheduler && concernsScheduler(commit);
     for (const target of reconcileTargets(commit, (r) => CONTROLLERS.has(r))) targets.set(targetName(target), target);
     if (concernsDaemonSets(commit)) nodes.set(commit.object.metadata.name ?? "", commit);
     if (SERVICE_INDEX_RESOURCES.has(commit.resource)) indexed.add(commit.resource);
   }
   const calls: Promise<unknown>[] = [];
-  for (const [resource, rv] of heads) calls.push(env.WATCH_HUB.get(env.WATCH_HUB.idFromName(resource)).notify(rv));
+  for (const [resource, changes] of byResource) {
+    const rv = changes.reduce((max, c) => Math.max(max, c.rv), 0);
+    // The hub delivers the changes it is handed instead of reading them back from D1.
+    calls.push(env.WATCH_HUB.get(env.WATCH_HUB.idFromName(resource)).notify(rv, changes.length <= MAX_PUSHED_CHANGES ? changes : undefined));
+  }
   if (scheduler) calls.push(env.SCHEDULER.get(env.SCHEDULER.idFromName("scheduler")).wake());
   for (const target of targets.values()) calls.push(trigger(env, target));
   for (const commit of nodes.values()) calls.push(wakeDaemonSets(env, store, commit));

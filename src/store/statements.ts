@@ -328,6 +328,12 @@ export function selectChanges(resource: string, afterId: number, limit: number, 
   return shaped(`selectChanges/${omit ?? ""}/${known ? "known" : ""}`, build, { resource, afterId, limit, ...(known ? { known: JSON.stringify(known) } : {}) });
 }
 
+/** Only the revisions of selectChanges (without omissions), from the changelog_resource index alone. */
+export function selectChangeIds(resource: string, afterId: number, limit: number): Statement {
+  const build = () => sql`SELECT ${changelog.id} AS id FROM ${changelog} WHERE ${changelog.resource} = ${p("resource")} AND ${changelog.id} > ${p("afterId")} ORDER BY ${changelog.id} LIMIT ${p("limit")}`;
+  return shaped("selectChangeIds", build, { resource, afterId, limit });
+}
+
 /** The objects that name `ownerUid` in their ownerReferences, through the owner index. */
 export function selectOwned(ownerUid: string): SQL {
   return sql`SELECT ${objectColumns} FROM ${owners} JOIN ${objects}

@@ -42,11 +42,9 @@ export interface ChangePage {
   compacted: number;
 }
 
-export interface Commit {
+/** A write as its changelog row records it (`prev` for updates), with its resource. */
+export interface Commit extends Change {
   resource: string;
-  rv: number;
-  type: ChangeRow["type"];
-  object: KubeObject;
 }
 
 /** Seals the stored form of objects of sensitive resources and opens it again (src/auth/encryption). */
@@ -228,7 +226,7 @@ export class Store {
   async update(resource: string, obj: KubeObject, expectedRv: number, prev: SelectorProjection, claims?: readonly Allocation[]): Promise<WriteOutcome> {
     const key = keyOf(resource, obj);
     const rv = claims ? await this.updateClaiming(key, resource, obj, expectedRv, prev, claims) : await this.updateIf(resource, obj, expectedRv, prev);
-    if (rv !== undefined) return this.committed(resource, obj, rv, "MODIFIED");
+    if (rv !== undefined) return this.committed(resource, obj, rv, "MODIFIED", prev);
     const lost = await this.lost(key);
     if (lost.ok || !claims || lost.why !== "conflict" || Number(lost.current?.metadata.resourceVersion) !== expectedRv) return lost;
     // Still at the expected revision: it was a claim that failed.
@@ -264,7 +262,7 @@ export class Store {
     return Promise.all(
       items.map(async ({ resource, obj, expectedRv, prev }) => {
         const rv = await this.updateIf(resource, obj, expectedRv, prev);
-        if (rv !== undefined) this.committed(resource, obj, rv, "MODIFIED");
+        if (rv !== undefined) this.committed(resource, obj, rv, "MODIFIED", prev);
         return rv;
       }),
     );
@@ -287,9 +285,9 @@ export class Store {
     return this.lost(key);
   }
 
-  private committed(resource: string, obj: KubeObject, rv: number, type: ChangeRow["type"]): WriteOutcome {
+  private committed(resource: string, obj: KubeObject, rv: number, type: ChangeRow["type"], prev?: SelectorProjection): WriteOutcome {
     const object = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
-    this.onCommit({ resource, rv, type, object });
+    this.onCommit({ resource, rv, type, object, ...(prev ? { prev } : {}) });
     return { ok: true, rv, object };
   }
 
@@ -380,6 +378,13 @@ export class Store {
         return { changes, rv, compacted: compactedAt(compacted) };
       }),
     );
+  }
+
+  /** The revisions of changes to `resource` after `afterRv` (no data), with the consistency point as `changes` gives it. */
+  async changeIds(resource: string, afterRv: number, limit: number): Promise<{ ids: number[]; rv: number; compacted: number }> {
+    const [rev, compacted, rows] = await this.batch([q.selectRevision(), q.selectCompacted(), q.selectChangeIds(resource, afterRv, limit)]);
+    const ids = rows.map((r) => Number(r.id));
+    return { ids, rv: ids.length === limit ? ids[ids.length - 1] : revisionAt(rev), compacted: compactedAt(compacted) };
   }
 
   /** Objects whose ownerReferences name `ownerUid`, with the resource each is stored under. */

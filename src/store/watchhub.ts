@@ -1,17 +1,21 @@
 // The watch hub: one Durable Object per resource reads the changelog once for all its watchers
 // and streams events in revision order. Woken by commits (notify) and by a short timer while it
 // has watchers, so a lost notification delays events by at most a second. A hub with no
-// watchers sets no timers and reads nothing.
+// watchers sets no timers and reads nothing. Writers hand the hub their changes with the
+// notification: it then reads only the log's revisions, to keep order and find gaps, and reads
+// the data only of changes it was not handed.
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import type { KubeObject } from "../apis/types";
 import { secretsCodec } from "../auth/encryption/codec";
-import { Store, type Change, type SelectorProjection } from "./store";
+import { Store, type Change, type ChangePage, type SelectorProjection } from "./store";
 import { encodeEvent, eventFor, type WatchEvent } from "./watch";
 import { watchView, type WatchSpec, type WatchView } from "../api/watchview";
 import { expired, toStatus } from "../api/status";
 
 const PAGE = 500;
+/** Changes held from notifications at most: beyond, the hub reads from the log. */
+const MAX_HANDED = 2000;
 const SAFETY_POLL_MS = 1000;
 const BOOKMARK_EVERY_MS = 5000;
 
@@ -52,6 +56,8 @@ export class WatchHub extends DurableObject<Env> {
   private lastBookmark = 0;
   /** The resource this hub serves ("pods", "apps/deployments"): the hub is named after it. */
   private resource = "";
+  /** Changes handed over with notifications, by revision, until the hub's head passes them. */
+  private readonly handed = new Map<number, Change>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -59,9 +65,11 @@ export class WatchHub extends DurableObject<Env> {
     this.store = new Store(env.DB, { codec: secretsCodec(env) });
   }
 
-  /** A commit of revision `rv` touched this hub's resource. */
-  async notify(rv: number): Promise<void> {
-    if (rv > this.head && this.watchers.size > 0) this.schedulePoll();
+  /** A commit of revision `rv` touched this hub's resource; `changes`, when given, are the commits' changes. */
+  async notify(rv: number, changes?: Change[]): Promise<void> {
+    if (rv <= this.head || this.watchers.size === 0) return;
+    for (const change of changes ?? []) if (change.rv > this.head && this.handed.size < MAX_HANDED) this.handed.set(change.rv, change);
+    this.schedulePoll();
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -155,22 +163,37 @@ export class WatchHub extends DurableObject<Env> {
   private async poll(): Promise<void> {
     if (this.watchers.size === 0) return;
     for (;;) {
-      const { changes, rv, compacted } = await this.store.changes(this.resource, this.head, PAGE);
+      const { changes, rv, compacted } = await this.nextChanges();
       // Compaction overtook the hub (its notifications were lost for longer than the window): its
       // watchers' streams would have a gap, so they end with 410 and relist, as a too old watch does.
       if (this.head < compacted) {
         for (const w of [...this.watchers]) this.expire(w, w.rv, compacted);
-        this.head = Math.max(rv, compacted);
+        this.setHead(Math.max(rv, compacted));
         return;
       }
       for (const change of changes) {
         const d = delivery(change);
         for (const w of this.watchers) this.deliver(w, d);
       }
-      this.head = Math.max(this.head, rv);
+      this.setHead(Math.max(this.head, rv));
       for (const w of this.watchers) w.rv = Math.max(w.rv, this.head);
       if (changes.length < PAGE) return;
     }
+  }
+
+  /** The next page of changes after the head: the ones handed over where the log's revisions are all among them, else read. */
+  private async nextChanges(): Promise<ChangePage> {
+    if (this.handed.size > 0) {
+      const { ids, rv, compacted } = await this.store.changeIds(this.resource, this.head, PAGE);
+      const changes = ids.map((id) => this.handed.get(id));
+      if (changes.every((c) => c !== undefined)) return { changes: changes as Change[], rv, compacted };
+    }
+    return this.store.changes(this.resource, this.head, PAGE);
+  }
+
+  private setHead(rv: number): void {
+    this.head = rv;
+    for (const handedRv of this.handed.keys()) if (handedRv <= rv) this.handed.delete(handedRv);
   }
 
   private deliver(w: Watcher, d: Delivery): void {
@@ -211,8 +234,9 @@ export class WatchHub extends DurableObject<Env> {
     if (w.timeout) clearTimeout(w.timeout);
     this.watchers.delete(w);
     w.writer.close().catch(() => {});
-    if (this.watchers.size === 0 && this.ticker) {
-      clearInterval(this.ticker);
+    if (this.watchers.size === 0) {
+      this.handed.clear();
+      if (this.ticker) clearInterval(this.ticker);
       this.ticker = undefined;
     }
   }

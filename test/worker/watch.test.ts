@@ -99,6 +99,38 @@ describe("watch", () => {
     expect(events[0].object).toMatchObject({ kind: "Status", code: 410, reason: "Expired" });
   });
 
+  it("delivers the changes writers hand it, and reads from the log the ones it was not handed", async () => {
+    await namespace("w-handed");
+    const rv = await listRv("/api/v1/namespaces/w-handed/configmaps");
+    const pending = watchEvents(`/api/v1/namespaces/w-handed/configmaps?watch=1&resourceVersion=${rv}`, 3, 5000);
+    await new Promise((r) => setTimeout(r, 200));
+    const hub = env.WATCH_HUB.get(env.WATCH_HUB.idFromName("configmaps"));
+    // Written past the wiring, so only what this test tells the hub reaches it.
+    const quiet = new Store(env.DB);
+    const cm = (name: string) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "w-handed", uid: crypto.randomUUID() }, data: { from: "log" } });
+    const write = async (name: string) => {
+      const outcome = await quiet.create("configmaps", cm(name));
+      if (!outcome.ok) throw new Error(`create ${name}: ${outcome.why}`);
+      return outcome;
+    };
+    // The first write is not handed over, the second is: the page has a change the hub lacks, so it reads both from the log.
+    await write("a");
+    const b = await write("b");
+    await hub.notify(b.rv, [{ rv: b.rv, type: "ADDED", object: { ...b.object, data: { from: "hand" } } }]);
+    // The next revision is handed over before it is written (nothing else writes here meanwhile): the hub delivers it as handed.
+    const next = (await quiet.revision()) + 1;
+    await hub.notify(next, [{ rv: next, type: "ADDED", object: { ...cm("c"), metadata: { ...cm("c").metadata, resourceVersion: String(next) }, data: { from: "hand" } } }]);
+    const c = await write("c");
+    expect(c.rv).toBe(next);
+    await hub.notify(c.rv);
+    const events = await pending;
+    expect(events.map((e) => [e.type, (e.object as Obj).metadata.name, (e.object as Obj).data?.from])).toEqual([
+      ["ADDED", "a", "log"],
+      ["ADDED", "b", "log"],
+      ["ADDED", "c", "hand"],
+    ]);
+  });
+
   it("renders one-row Tables when asked, and bookmarks", async () => {
     await namespace("w-table");
     const rv = await listRv("/api/v1/namespaces/w-table/configmaps");
