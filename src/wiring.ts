@@ -42,6 +42,20 @@ export interface StoreWiring {
 /** Commits handed to a watch hub with its notification; a bigger burst it reads from the log. */
 const MAX_PUSHED_CHANGES = 1000;
 
+/**
+ * Whether each resource's hub had watchers when this isolate last told it: only those are handed
+ * the changes (a hub nobody watches would only drop them). A stale answer costs one read, never an event.
+ */
+const hubsWatched = new Map<string, boolean>();
+
+function notifyHub(env: Env, resource: string, changes: Change[]): Promise<void> {
+  const rv = changes.reduce((max, c) => Math.max(max, c.rv), 0);
+  const handed = hubsWatched.get(resource) && changes.length <= MAX_PUSHED_CHANGES ? changes : undefined;
+  return env.WATCH_HUB.get(env.WATCH_HUB.idFromName(resource))
+    .notify(rv, handed)
+    .then((watched) => void hubsWatched.set(resource, watched));
+}
+
 /** Everyone the commits concern, each told once. */
 function tell(env: Env, store: Store, commits: Commit[], wiring: StoreWiring): Promise<unknown>[] {
   const byResource = new Map<string, Change[]>();
@@ -60,11 +74,7 @@ function tell(env: Env, store: Store, commits: Commit[], wiring: StoreWiring): P
     if (SERVICE_INDEX_RESOURCES.has(commit.resource)) indexed.add(commit.resource);
   }
   const calls: Promise<unknown>[] = [];
-  for (const [resource, changes] of byResource) {
-    const rv = changes.reduce((max, c) => Math.max(max, c.rv), 0);
-    // The hub delivers the changes it is handed instead of reading them back from D1.
-    calls.push(env.WATCH_HUB.get(env.WATCH_HUB.idFromName(resource)).notify(rv, changes.length <= MAX_PUSHED_CHANGES ? changes : undefined));
-  }
+  for (const [resource, changes] of byResource) calls.push(notifyHub(env, resource, changes));
   if (scheduler) calls.push(env.SCHEDULER.get(env.SCHEDULER.idFromName("scheduler")).wake());
   for (const target of targets.values()) calls.push(trigger(env, target));
   for (const commit of nodes.values()) calls.push(wakeDaemonSets(env, store, commit));

@@ -65,11 +65,16 @@ export class WatchHub extends DurableObject<Env> {
     this.store = new Store(env.DB, { codec: secretsCodec(env) });
   }
 
-  /** A commit of revision `rv` touched this hub's resource; `changes`, when given, are the commits' changes. */
-  async notify(rv: number, changes?: Change[]): Promise<void> {
-    if (rv <= this.head || this.watchers.size === 0) return;
+  /**
+   * A commit of revision `rv` touched this hub's resource; `changes`, when given, are the commits'
+   * changes. Answers whether the hub has watchers, so writers hand it changes only when it does.
+   */
+  async notify(rv: number, changes?: Change[]): Promise<boolean> {
+    if (this.watchers.size === 0) return false;
+    if (rv <= this.head) return true;
     for (const change of changes ?? []) if (change.rv > this.head && this.handed.size < MAX_HANDED) this.handed.set(change.rv, change);
     this.schedulePoll();
+    return true;
   }
 
   override async fetch(request: Request): Promise<Response> {

@@ -116,7 +116,8 @@ describe("watch", () => {
     // The first write is not handed over, the second is: the page has a change the hub lacks, so it reads both from the log.
     await write("a");
     const b = await write("b");
-    await hub.notify(b.rv, [{ rv: b.rv, type: "ADDED", object: { ...b.object, data: { from: "hand" } } }]);
+    // The hub answers that it has watchers (writers hand changes only to such hubs).
+    expect(await hub.notify(b.rv, [{ rv: b.rv, type: "ADDED", object: { ...b.object, data: { from: "hand" } } }])).toBe(true);
     // The next revision is handed over before it is written (nothing else writes here meanwhile): the hub delivers it as handed.
     const next = (await quiet.revision()) + 1;
     await hub.notify(next, [{ rv: next, type: "ADDED", object: { ...cm("c"), metadata: { ...cm("c").metadata, resourceVersion: String(next) }, data: { from: "hand" } } }]);
@@ -124,6 +125,7 @@ describe("watch", () => {
     expect(c.rv).toBe(next);
     await hub.notify(c.rv);
     const events = await pending;
+    expect(await env.WATCH_HUB.get(env.WATCH_HUB.idFromName("nobody-watches-this")).notify(c.rv)).toBe(false);
     expect(events.map((e) => [e.type, (e.object as Obj).metadata.name, (e.object as Obj).data?.from])).toEqual([
       ["ADDED", "a", "log"],
       ["ADDED", "b", "log"],
