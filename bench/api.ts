@@ -1,7 +1,9 @@
 // `npm run bench:api`: the API benchmark of issue [1 of 6]. Builds the Worker, serves it on
 // Miniflare directly, and measures pod creates/s, gets/s, a LIST of 1,000 pods and watch delivery
 // to 100 watchers; then serves the D1 floor Worker (bench/floor-worker.ts) the same way and drives
-// it with the same clients. Prints a table and appends it to bench/RESULTS.md (not with
+// it with the same clients. The measured pods name a scheduler that does not run, so a create is
+// one D1 write on both servers; creates that edgeplane's scheduler follows with writes of its own
+// are measured and reported beside them. Prints a table and appends it to bench/RESULTS.md (not with
 // --no-append, for trying a change out). With --profile it
 // runs the create and get phases under workerd's CPU profiler instead (bench/lib/profilerun.ts).
 // Every phase is bounded in requests and in time; the whole run stops itself after RUN_LIMIT_MS.
@@ -54,14 +56,13 @@ async function measureSide(t: Target, afterCreates?: () => Promise<void>): Promi
   const creates = await phase(t, CLIENTS, CREATES, (i) => t.create(`bench-${i}`), "x-d1-ms");
   // Later phases must not share the server with the creates' follow-up work.
   const after = await t.settle?.();
-  const background = before && after ? { revisionsPerCreate: (after.rv - before.rv) / creates.done, settleMs: after.ms } : undefined;
-  if (background) log(`${label}: ${background.revisionsPerCreate.toFixed(2)} revisions per create; quiet ${(background.settleMs / 1000).toFixed(1)} s after the last create`);
+  if (before && after) log(`${label}: ${((after.rv - before.rv) / creates.done).toFixed(2)} revisions per create; quiet ${(after.ms / 1000).toFixed(1)} s after the last create`);
   log(`${label}: ${creates.perSecond.toFixed(0)} creates/s`);
   await afterCreates?.();
   log(`${label}: gets, ${CLIENTS} clients`);
   const gets = await phase(t, CLIENTS, GETS, (i) => t.get(`bench-${i % creates.done}`), "x-d1-ms");
   log(`${label}: ${gets.perSecond.toFixed(0)} gets/s`);
-  return { creates, gets, serialCreates, serialGets, background };
+  return { creates, gets, serialCreates, serialGets };
 }
 
 /**
@@ -119,9 +120,27 @@ async function measureWatch(t: Target): Promise<WatchBenchResult> {
   }
 }
 
+/**
+ * Creates of pods for edgeplane's scheduler: with no nodes in the bench, it follows each with
+ * PodScheduled=False and a FailedScheduling Event. Reported beside the like-for-like creates.
+ */
+async function measureScheduled(t: Target): Promise<BenchResults["scheduled"]> {
+  const create = t.createScheduled;
+  if (!create || !t.settle) throw new Error("the API target creates scheduled pods");
+  // The scheduler's first pass loads every pod: not part of the measure.
+  await phase(t, 1, { count: 1, maxMs: 30_000 }, () => create("sched-warm"));
+  const before = await t.settle();
+  log(`API: creates the scheduler follows, ${CLIENTS} clients`);
+  const creates = await phase(t, CLIENTS, CREATES, (i) => create(`sched-${i}`));
+  const after = await t.settle();
+  log(`API: ${creates.perSecond.toFixed(0)} scheduled creates/s; ${((after.rv - before.rv) / creates.done).toFixed(2)} revisions per create`);
+  return { creates, revisionsPerCreate: (after.rv - before.rv) / creates.done, settleMs: after.ms };
+}
+
 interface ApiOutcome {
   side: Side;
   dryRun: LoadResult;
+  scheduled: BenchResults["scheduled"];
   list: BenchResults["list"];
   watch: WatchBenchResult;
   /** A pod as the API stored it: the floor stores objects of the same size. */
@@ -141,10 +160,11 @@ async function benchApi(scriptPath: string, track: (t: Target) => void): Promise
     // Everything a create does but the store write and the notifications: the handler's own cost.
     log(`API: creates with dryRun=All, ${CLIENTS} clients`);
     const dryRun = await phase(t, CLIENTS, DRY_RUN, (i) => ({ ...t.create(`dry-${i}`), path: `${PODS}?dryRun=All` }));
+    const scheduled = await measureScheduled(t);
     log(`API: LIST of ${LIST.size}, ${LIST.times} times`);
     const list = await measureList(t);
     if (!watch) throw new Error("the watch phase did not run");
-    return { side, dryRun, list, watch, storedPod: side.creates.lastBody };
+    return { side, dryRun, scheduled, list, watch, storedPod: side.creates.lastBody };
   } finally {
     await t.close();
   }
@@ -193,6 +213,7 @@ async function main(track: (t: Target) => void): Promise<void> {
     clients: CLIENTS,
     api: api.side,
     dryRun: api.dryRun,
+    scheduled: api.scheduled,
     floor,
     list: api.list,
     watch: api.watch,

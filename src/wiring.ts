@@ -3,18 +3,19 @@
 // one turn of the event loop (a coalesced batch, a controller's burst) are told together: one
 // call per watch hub, one wake of the scheduler and of the service index, each reconciler once.
 import type { Env } from "./env";
+import { forDefaultScheduler } from "./scheduler/types";
 import { secretsCodec } from "./auth/encryption/codec";
 import { Store, type Change, type Commit } from "./store/store";
 import { CONTROLLERS } from "./controllers/registry";
 import { concernsDaemonSets, daemonSetTargets, reconcileTargets, targetName, type ReconcileTarget } from "./controllers/targets";
 
-/** Pending pods, and anything that can make room or add a place: nodes, and pods that go or finish. */
+/** Its pending pods, and anything that can make room or add a place: nodes, and pods that go or finish. */
 function concernsScheduler(commit: Commit): boolean {
   if (commit.resource === "nodes") return true;
   if (commit.resource !== "pods") return false;
-  const pod = commit.object as { spec?: { nodeName?: string }; status?: { phase?: string } };
+  const pod = commit.object as { spec?: { nodeName?: string; schedulerName?: string }; status?: { phase?: string } };
   if (commit.type === "DELETED") return true;
-  if (!pod.spec?.nodeName) return true;
+  if (!pod.spec?.nodeName) return forDefaultScheduler(pod);
   return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
 }
 

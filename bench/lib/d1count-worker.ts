@@ -25,13 +25,18 @@ export interface CallCounts {
   statements: number;
   /** Rows D1 returned, all calls together. */
   rows: number;
+  /** Bytes of JSON sent to D1 as bound values, and returned as results (what both sides serialize and parse). */
+  sentBytes: number;
+  returnedBytes: number;
 }
 
 const counts = new Map<string, CallCounts>();
 
+const zero = (): CallCounts => ({ queries: 0, batches: 0, statements: 0, rows: 0, sentBytes: 0, returnedBytes: 0 });
+
 function counter(caller: string): CallCounts {
   let c = counts.get(caller);
-  if (!c) counts.set(caller, (c = { queries: 0, batches: 0, statements: 0, rows: 0 }));
+  if (!c) counts.set(caller, (c = zero()));
   return c;
 }
 
@@ -50,10 +55,14 @@ function countedStatement(stmt: D1Statement, c: CallCounts): D1Statement {
       c.queries++;
       const result = await run(...args);
       c.rows += rowsOf(result);
+      c.returnedBytes += JSON.stringify(result ?? null).length;
       return result;
     };
   const wrapped: D1Statement = {
-    bind: (...values) => countedStatement(stmt.bind(...values), c),
+    bind: (...values) => {
+      c.sentBytes += JSON.stringify(values).length;
+      return countedStatement(stmt.bind(...values), c);
+    },
     first: single((column?: string) => stmt.first(column)),
     all: single(() => stmt.all()),
     run: single(() => stmt.run()),
@@ -74,6 +83,7 @@ function countedD1(db: D1Binding, caller: string): D1Binding {
           c.statements += statements.length;
           const results = await target.batch(statements.map((s) => real.get(s) ?? s));
           for (const r of results) c.rows += rowsOf(r);
+          c.returnedBytes += JSON.stringify(results).length;
           return results;
         };
       }
@@ -92,6 +102,6 @@ export function countingEnv<E extends object>(env: E, caller: string): E {
 /** GET /__bench/d1-calls answers the counts and resets them (in place: wrapped bindings hold their counters). */
 export function countsResponse(): Response {
   const body = JSON.stringify(Object.fromEntries(counts));
-  for (const c of counts.values()) Object.assign(c, { queries: 0, batches: 0, statements: 0, rows: 0 });
+  for (const c of counts.values()) Object.assign(c, zero());
   return new Response(body, { headers: { "content-type": "application/json" } });
 }

@@ -62,11 +62,17 @@ export async function readCounts(t: Target): Promise<Record<string, CallCounts>>
   return JSON.parse(res.lastBody) as Record<string, CallCounts>;
 }
 
+const kib = (bytes: number) => (bytes / 1024).toFixed(1);
+
 /** One line per caller: D1 calls per request. */
 export function describeCounts(counts: Record<string, CallCounts>, requests: number): string[] {
   const per = (x: number) => (x / requests).toFixed(2);
   return Object.entries(counts)
     .filter(([, c]) => c.queries + c.batches > 0)
     .sort(([, a], [, b]) => b.queries + b.batches - (a.queries + a.batches))
-    .map(([caller, c]) => `    ${caller.padEnd(14)} ${per(c.queries)} queries + ${per(c.batches)} batches (${per(c.statements)} statements), ${per(c.rows)} rows returned`);
+    .map(
+      ([caller, c]) =>
+        `    ${caller.padEnd(14)} ${per(c.queries)} queries + ${per(c.batches)} batches (${per(c.statements)} statements), ${per(c.rows)} rows returned; ` +
+        `${kib(c.sentBytes / requests)} KiB sent, ${kib(c.returnedBytes / requests)} KiB returned`,
+    );
 }

@@ -16,7 +16,10 @@ export interface Target {
   headers: Record<string, string>;
   agent: Agent;
   server: Served;
+  /** A pod create; on the API, of a pod for a scheduler that does not run, so nothing follows it (as on the floor). */
   create(name: string): Call;
+  /** On the API, a pod create that edgeplane's scheduler follows with writes of its own. */
+  createScheduled?: (name: string) => Call;
   get(name: string): Call;
   /**
    * Waits until the server's background work stops writing (the API's scheduler follows every
@@ -44,8 +47,14 @@ export function phase(t: Target, clients: number, limits: Limits, call: (i: numb
   return runLoad({ origin: t.origin, headers: t.headers, agent: t.agent, clients, ...limits, call, header, serverCpuMs });
 }
 
-function minimalPod(name: string): string {
-  return JSON.stringify({ apiVersion: "v1", kind: "Pod", metadata: { name }, spec: { containers: [{ name: "app", image: "busybox:1.36" }] } });
+/**
+ * The scheduler the API's measured pods name. None runs by that name, so, as in Kubernetes, no
+ * scheduler writes anything for them: a create is then one D1 write, as on the floor.
+ */
+const UNSCHEDULED = "bench-unscheduled";
+
+function minimalPod(name: string, schedulerName?: string): string {
+  return JSON.stringify({ apiVersion: "v1", kind: "Pod", metadata: { name }, spec: { ...(schedulerName ? { schedulerName } : {}), containers: [{ name: "app", image: "busybox:1.36" }] } });
 }
 
 function closer(agent: Agent, server: Served): () => Promise<void> {
@@ -91,7 +100,8 @@ export async function startApi(scriptPath: string, inspectorPort?: number): Prom
     headers: { authorization: `Bearer ${token}`, accept: "application/json" },
     agent,
     server,
-    create: (name) => ({ method: "POST", path: PODS, body: minimalPod(name), expect: 201 }),
+    create: (name) => ({ method: "POST", path: PODS, body: minimalPod(name, UNSCHEDULED), expect: 201 }),
+    createScheduled: (name) => ({ method: "POST", path: PODS, body: minimalPod(name), expect: 201 }),
     get: (name) => ({ method: "GET", path: `${PODS}/${name}`, expect: 200 }),
     settle: () => settleApi(t),
     close: closer(agent, server),

@@ -17,17 +17,16 @@ import type { Store } from "../store/store";
 import { SchedulerCache } from "./cache";
 import { podKey } from "./podinfo";
 import { scheduleBatch } from "./schedule";
-import type { NodeLike, PodLike } from "./types";
+import { DEFAULT_SCHEDULER, forDefaultScheduler, type NodeLike, type PodLike } from "./types";
 import { bound } from "./binding";
 
 const PAGE = 1000;
-const SCHEDULER_NAME = "default-scheduler";
 
 type Pod = KubeObject & PodLike;
 
 function pending(pod: Pod): boolean {
   const phase = pod.status?.phase;
-  return !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && phase !== "Succeeded" && phase !== "Failed" && ((pod.spec as { schedulerName?: string } | undefined)?.schedulerName ?? SCHEDULER_NAME) === SCHEDULER_NAME;
+  return !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && phase !== "Succeeded" && phase !== "Failed" && forDefaultScheduler(pod);
 }
 
 /** A pod that no longer holds its node's resources. */
@@ -169,13 +168,13 @@ export class Scheduler extends DurableObject<Env> {
   private async bind(store: Store, binds: { pod: Pod; node: string }[], now: number): Promise<void> {
     if (binds.length === 0) return;
     // The bulk path writes bindings itself: the scheduler's role must allow them (system:kube-scheduler).
-    const denied = authorizeController(SCHEDULER_NAME, { verb: "create", resource: "pods", subresource: "binding", namespace: "", name: "" });
+    const denied = authorizeController(DEFAULT_SCHEDULER, { verb: "create", resource: "pods", subresource: "binding", namespace: "", name: "" });
     if (denied) throw new Error(denied.message);
     const kind = kindByResource("", "v1", "pods")!;
     const applied = await store.updateMany(
       binds.map(({ pod, node }) => ({ resource: "pods", obj: bound(pod, node, now), expectedRv: Number(pod.metadata.resourceVersion), prev: projection(kind, pod) })),
     );
-    const client = new Client(store, () => now, SCHEDULER_NAME);
+    const client = new Client(store, () => now, DEFAULT_SCHEDULER);
     // The Events are written together (the store coalesces them into one batch).
     const events = binds.map(({ pod, node }, i) => {
       const rv = applied[i];
@@ -195,7 +194,7 @@ export class Scheduler extends DurableObject<Env> {
 
   /** PodScheduled=False with the reason, once per distinct message, and a FailedScheduling Event. */
   private async report(store: Store, failed: { pod: Pod; message: string }[], now: number): Promise<void> {
-    const client = new Client(store, () => now, SCHEDULER_NAME);
+    const client = new Client(store, () => now, DEFAULT_SCHEDULER);
     await Promise.all(failed.map((f) => this.reportOne(client, f.pod, f.message, now)));
   }
 

@@ -3,6 +3,13 @@
 // schemas evolve; every shape is a structural subset of the core/v1 object.
 import type { KubeObject } from "../apis/types";
 
+/** The scheduler edgeplane runs; pods naming another are left to it, as kube-scheduler leaves them. */
+export const DEFAULT_SCHEDULER = "default-scheduler";
+
+export function forDefaultScheduler(pod: { spec?: { schedulerName?: string } }): boolean {
+  return (pod.spec?.schedulerName ?? DEFAULT_SCHEDULER) === DEFAULT_SCHEDULER;
+}
+
 export type TaintEffect = "NoSchedule" | "PreferNoSchedule" | "NoExecute";
 
 export interface Taint {
@@ -79,6 +86,7 @@ export interface PodAffinityRules {
 
 export interface PodSpecLike {
   nodeName?: string;
+  schedulerName?: string;
   nodeSelector?: Record<string, string>;
   affinity?: {
     nodeAffinity?: {

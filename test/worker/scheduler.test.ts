@@ -75,6 +75,22 @@ describe("scheduler", () => {
     expect(placed.body.spec.nodeName).toBe("sched-gpu");
   });
 
+  it("leaves pods that name another scheduler alone: no binding, no status, no Event", async () => {
+    await namespace("sched-other");
+    await post("/api/v1/namespaces/sched-other/pods", pod("theirs", "64", { schedulerName: "someone-else" }));
+    // A pod for this scheduler that fits nowhere, written after the other: once it is reported, the other was passed over.
+    await post("/api/v1/namespaces/sched-other/pods", pod("ours", "64"));
+    await eventually(
+      () => get<Pod>("/api/v1/namespaces/sched-other/pods/ours"),
+      (r) => Boolean(r.body.status?.conditions?.some((c) => c.reason === "Unschedulable")),
+    );
+    const theirs = await get<Pod>("/api/v1/namespaces/sched-other/pods/theirs");
+    expect(theirs.body.spec.nodeName).toBeUndefined();
+    expect(theirs.body.status?.conditions).toBeUndefined();
+    const events = await get<{ items: unknown[] }>("/api/v1/namespaces/sched-other/events?fieldSelector=involvedObject.name%3Dtheirs");
+    expect(events.body.items).toEqual([]);
+  });
+
   it("binds through the binding subresource and refuses a second binding", async () => {
     await namespace("sched-bind");
     await post("/api/v1/namespaces/sched-bind/pods", pod("manual", "100m", { schedulerName: "someone-else" }));
