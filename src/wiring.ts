@@ -1,7 +1,8 @@
 // How commits reach the rest of the control plane: the resources' watch hubs and the reconcilers
 // of the objects they concern are told after the write, off the request's path. The commits of
 // one turn of the event loop (a coalesced batch, a controller's burst) are told together: one
-// call per watch hub, one wake of the scheduler and of the service index, each reconciler once.
+// call per watch hub, one wake of the scheduler, each reconciler once. The hubs of pods and
+// Services pass the news on to the service index (watchhub.ts), coalescing many commits in one wake.
 import type { Env } from "./env";
 import { forDefaultScheduler } from "./scheduler/types";
 import { secretsCodec } from "./auth/encryption/codec";
@@ -18,9 +19,6 @@ function concernsScheduler(commit: Commit): boolean {
   if (!pod.spec?.nodeName) return forDefaultScheduler(pod);
   return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
 }
-
-/** The ServiceIndex routes pod changes to the Services that select them. */
-const SERVICE_INDEX_RESOURCES: ReadonlySet<string> = new Set(["pods", "services"]);
 
 function trigger(env: Env, target: ReconcileTarget): Promise<void> {
   return env.RECONCILER.get(env.RECONCILER.idFromName(targetName(target))).trigger(target);
@@ -53,7 +51,7 @@ function notifyHub(env: Env, resource: string, changes: Change[]): Promise<void>
   const rv = changes.reduce((max, c) => Math.max(max, c.rv), 0);
   const handed = hubsWatched.get(resource) && changes.length <= MAX_PUSHED_CHANGES ? changes : undefined;
   return env.WATCH_HUB.get(env.WATCH_HUB.idFromName(resource))
-    .notify(rv, handed)
+    .notify(resource, rv, handed)
     .then((watched) => void hubsWatched.set(resource, watched));
 }
 
@@ -62,7 +60,6 @@ function tell(env: Env, store: Store, commits: Commit[], wiring: StoreWiring): P
   const byResource = new Map<string, Change[]>();
   const targets = new Map<string, ReconcileTarget>();
   const nodes = new Map<string, Commit>();
-  const indexed = new Set<string>();
   let scheduler = false;
   for (const commit of commits) {
     const { resource, ...change } = commit;
@@ -72,14 +69,12 @@ function tell(env: Env, store: Store, commits: Commit[], wiring: StoreWiring): P
     scheduler ||= !wiring.scheduler && concernsScheduler(commit);
     for (const target of reconcileTargets(commit, (r) => CONTROLLERS.has(r))) targets.set(targetName(target), target);
     if (concernsDaemonSets(commit)) nodes.set(commit.object.metadata.name ?? "", commit);
-    if (SERVICE_INDEX_RESOURCES.has(commit.resource)) indexed.add(commit.resource);
   }
   const calls: Promise<unknown>[] = [];
   for (const [resource, changes] of byResource) calls.push(notifyHub(env, resource, changes));
   if (scheduler) calls.push(env.SCHEDULER.get(env.SCHEDULER.idFromName("scheduler")).wake());
   for (const target of targets.values()) calls.push(trigger(env, target));
   for (const commit of nodes.values()) calls.push(wakeDaemonSets(env, store, commit));
-  if (indexed.size) calls.push(env.SERVICE_INDEX.get(env.SERVICE_INDEX.idFromName("services")).wake([...indexed]));
   return calls;
 }
 

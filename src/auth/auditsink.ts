@@ -1,8 +1,8 @@
-// The audit sink: one Durable Object that writes the cluster's audit records to D1. Requests
-// hand it their record (after the response, in waitUntil); the sink gathers what arrives within
-// a short window and writes it as one batch, as kube-apiserver's batching audit backend does, so a
-// busy API costs a few D1 batches a second, not a write per request. (A stateless Worker cannot
-// batch across requests: it may not share promises between them.)
+// The audit sink: one Durable Object that writes the cluster's audit records to D1, in batches,
+// as kube-apiserver's batching audit backend does. Records are gathered twice: each isolate
+// gathers its requests' records for a moment and hands them over in one call (sendAuditRecord),
+// and the sink gathers what the isolates send into one D1 batch. A busy API costs a few calls and
+// D1 batches a second, not one per request.
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { AuditLog, type AuditRecord } from "./audit";
@@ -10,6 +10,30 @@ import { authConfig } from "./config";
 
 /** How long a record waits for others to share its batch: short enough that the log reads current. */
 const GATHER_MS = 100;
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** This isolate's records not yet handed to the sink, and whether a request's waitUntil will hand them over. */
+let gathered: AuditRecord[] = [];
+let handOverPending = false;
+
+/**
+ * Queues a request's record. The first record of a batch hands the batch over from its own
+ * request's waitUntil; later ones only join it (requests may share data, not promises).
+ */
+export function sendAuditRecord(env: Env, waitUntil: (p: Promise<unknown>) => void, record: AuditRecord): void {
+  gathered.push(record);
+  if (handOverPending) return;
+  handOverPending = true;
+  const handOver = async () => {
+    await wait(GATHER_MS);
+    const batch = gathered;
+    gathered = [];
+    handOverPending = false;
+    await env.AUDIT_SINK.get(env.AUDIT_SINK.idFromName("audit")).record(batch);
+  };
+  waitUntil(handOver().catch((err: unknown) => console.error("audit records failed", err instanceof Error ? err.message : err)));
+}
 
 export class AuditSink extends DurableObject<Env> {
   private buffer: AuditRecord[] = [];
@@ -25,7 +49,7 @@ export class AuditSink extends DurableObject<Env> {
   }
 
   private async writeGathered(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
+    await wait(GATHER_MS);
     await this.writing;
     const batch = this.buffer;
     this.buffer = [];

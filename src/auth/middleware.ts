@@ -10,6 +10,7 @@ import { makeStore } from "../wiring";
 import { admissionFor } from "./admission";
 import { requestAttributes } from "./attributes";
 import { audited } from "./auditpolicy";
+import { sendAuditRecord } from "./auditsink";
 import { authenticateRequest } from "./authn";
 import { storeAuthorizer } from "./authorizer";
 import { forbiddenError } from "./forbidden";
@@ -68,8 +69,7 @@ function auditing(): MiddlewareHandler<AppEnv> {
       sourceIp: clientAddress(c),
       userAgent: c.req.header("user-agent") ?? "",
     };
-    const sink = c.env.AUDIT_SINK.get(c.env.AUDIT_SINK.idFromName("audit"));
-    c.executionCtx.waitUntil(sink.record([record]).catch((err: unknown) => console.error("audit record failed", err instanceof Error ? err.message : err)));
+    sendAuditRecord(c.env, (p) => c.executionCtx.waitUntil(p), record);
   };
 }
 

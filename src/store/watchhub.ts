@@ -19,6 +19,12 @@ const MAX_HANDED = 2000;
 const SAFETY_POLL_MS = 1000;
 const BOOKMARK_EVERY_MS = 5000;
 
+/**
+ * The logs the service index follows. Their hubs, told of every commit, wake it: one wake for
+ * all the commits that arrive while the previous one runs, instead of a call per commit.
+ */
+const FOLLOWED_BY_SERVICE_INDEX: ReadonlySet<string> = new Set(["pods", "services"]);
+
 /** One change on its way to the watchers, with what they can share of its handling. */
 interface Delivery {
   change: Change;
@@ -58,6 +64,9 @@ export class WatchHub extends DurableObject<Env> {
   private resource = "";
   /** Changes handed over with notifications, by revision, until the hub's head passes them. */
   private readonly handed = new Map<number, Change>();
+  /** The service index is being woken; `indexBehind`: commits came since that wake was sent. */
+  private indexWaking = false;
+  private indexBehind = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -69,12 +78,32 @@ export class WatchHub extends DurableObject<Env> {
    * A commit of revision `rv` touched this hub's resource; `changes`, when given, are the commits'
    * changes. Answers whether the hub has watchers, so writers hand it changes only when it does.
    */
-  async notify(rv: number, changes?: Change[]): Promise<boolean> {
+  async notify(resource: string, rv: number, changes?: Change[]): Promise<boolean> {
+    if (FOLLOWED_BY_SERVICE_INDEX.has(resource)) this.wakeServiceIndex(resource);
     if (this.watchers.size === 0) return false;
     if (rv <= this.head) return true;
     for (const change of changes ?? []) if (change.rv > this.head && this.handed.size < MAX_HANDED) this.handed.set(change.rv, change);
     this.schedulePoll();
     return true;
+  }
+
+  private wakeServiceIndex(resource: string): void {
+    this.indexBehind = true;
+    if (this.indexWaking) return;
+    this.indexWaking = true;
+    const index = this.env.SERVICE_INDEX.get(this.env.SERVICE_INDEX.idFromName("services"));
+    void (async () => {
+      try {
+        while (this.indexBehind) {
+          this.indexBehind = false;
+          await index.wake([resource]);
+        }
+      } catch (err) {
+        console.error("waking the service index failed", err);
+      } finally {
+        this.indexWaking = false;
+      }
+    })();
   }
 
   override async fetch(request: Request): Promise<Response> {

@@ -117,15 +117,15 @@ describe("watch", () => {
     await write("a");
     const b = await write("b");
     // The hub answers that it has watchers (writers hand changes only to such hubs).
-    expect(await hub.notify(b.rv, [{ rv: b.rv, type: "ADDED", object: { ...b.object, data: { from: "hand" } } }])).toBe(true);
+    expect(await hub.notify("configmaps", b.rv, [{ rv: b.rv, type: "ADDED", object: { ...b.object, data: { from: "hand" } } }])).toBe(true);
     // The next revision is handed over before it is written (nothing else writes here meanwhile): the hub delivers it as handed.
     const next = (await quiet.revision()) + 1;
-    await hub.notify(next, [{ rv: next, type: "ADDED", object: { ...cm("c"), metadata: { ...cm("c").metadata, resourceVersion: String(next) }, data: { from: "hand" } } }]);
+    await hub.notify("configmaps", next, [{ rv: next, type: "ADDED", object: { ...cm("c"), metadata: { ...cm("c").metadata, resourceVersion: String(next) }, data: { from: "hand" } } }]);
     const c = await write("c");
     expect(c.rv).toBe(next);
-    await hub.notify(c.rv);
+    await hub.notify("configmaps", c.rv);
     const events = await pending;
-    expect(await env.WATCH_HUB.get(env.WATCH_HUB.idFromName("nobody-watches-this")).notify(c.rv)).toBe(false);
+    expect(await env.WATCH_HUB.get(env.WATCH_HUB.idFromName("nobody-watches-this")).notify("nobody-watches-this", c.rv)).toBe(false);
     expect(events.map((e) => [e.type, (e.object as Obj).metadata.name, (e.object as Obj).data?.from])).toEqual([
       ["ADDED", "a", "log"],
       ["ADDED", "b", "log"],
