@@ -16,6 +16,8 @@ import { expired, toStatus } from "../api/status";
 const PAGE = 500;
 /** Changes held from notifications at most: beyond, the hub reads from the log. */
 const MAX_HANDED = 2000;
+/** How long delivery waits for a change's notification before reading the change from the log. */
+const HANDOVER_WAIT_MS = 200;
 const SAFETY_POLL_MS = 1000;
 const BOOKMARK_EVERY_MS = 5000;
 
@@ -64,6 +66,10 @@ export class WatchHub extends DurableObject<Env> {
   private resource = "";
   /** Changes handed over with notifications, by revision, until the hub's head passes them. */
   private readonly handed = new Map<number, Change>();
+  /** The first revision of the log not handed over, and since when the hub has waited for it. */
+  private awaited?: { id: number; since: number };
+  /** Notifications without changes came up to here: revisions up to it will not be handed over. */
+  private unhandedUpTo = 0;
   /** The service index is being woken; `indexBehind`: commits came since that wake was sent. */
   private indexWaking = false;
   private indexBehind = false;
@@ -82,6 +88,7 @@ export class WatchHub extends DurableObject<Env> {
     if (FOLLOWED_BY_SERVICE_INDEX.has(resource)) this.wakeServiceIndex(resource);
     if (this.watchers.size === 0) return false;
     if (rv <= this.head) return true;
+    if (!changes) this.unhandedUpTo = Math.max(this.unhandedUpTo, rv);
     for (const change of changes ?? []) if (change.rv > this.head && this.handed.size < MAX_HANDED) this.handed.set(change.rv, change);
     this.schedulePoll();
     return true;
@@ -215,13 +222,24 @@ export class WatchHub extends DurableObject<Env> {
     }
   }
 
-  /** The next page of changes after the head: the ones handed over where the log's revisions are all among them, else read. */
+  /**
+   * The next page of changes after the head. Where the log's revisions were handed over, they are
+   * delivered without reading their data, up to the first that was not: its notification is
+   * usually still on its way, and brings it. One that will not come (its writer sent none, or it
+   * is overdue) is read from the log with the rest of its page.
+   */
   private async nextChanges(): Promise<ChangePage> {
     if (this.handed.size > 0) {
       const { ids, rv, compacted } = await this.store.changeIds(this.resource, this.head, PAGE);
-      const changes = ids.map((id) => this.handed.get(id));
-      if (changes.every((c) => c !== undefined)) return { changes: changes as Change[], rv, compacted };
+      const missing = ids.findIndex((id) => !this.handed.has(id));
+      if (missing === -1) return { changes: ids.map((id) => this.handed.get(id)!), rv, compacted };
+      const id = ids[missing];
+      if (this.awaited?.id !== id) this.awaited = { id, since: Date.now() };
+      if (id > this.unhandedUpTo && Date.now() - this.awaited.since < HANDOVER_WAIT_MS) {
+        return { changes: ids.slice(0, missing).map((handedId) => this.handed.get(handedId)!), rv: id - 1, compacted };
+      }
     }
+    this.awaited = undefined;
     return this.store.changes(this.resource, this.head, PAGE);
   }
 
