@@ -2,7 +2,7 @@
 // its create until status.availableReplicas = replicas. Besides the total, the changelog tells
 // when the last pod was created, bound and Running, which says which stage held it up.
 import { headRevision, podTimes, quiet, tally, type Tally } from "../lib/changelog";
-import { listAll, must, reconcilerStats, sleep, startAgent, type ReconcilerStats } from "../lib/cluster";
+import { listAll, must, reconcilerStats, sleep, startAgent, watchHubStats, type ReconcilerStats, type WatchHubStats } from "../lib/cluster";
 import { schedWindow, type SchedTime } from "../lib/proc";
 import { clusterFor, countWindow, profileWindow, type PhaseContext } from "./context";
 
@@ -38,6 +38,8 @@ export interface ConvergenceResult {
   longestSilenceS: number;
   deployment: ReconcilerStats;
   replicaSet: ReconcilerStats;
+  /** The pods watch hub (the agent watches pods) over the whole part. */
+  podsHub: WatchHubStats;
   writes: Tally;
   /** CPU and run-queue wait in the window. */
   cpu: Record<"workerd" | "agent", SchedTime>;
@@ -49,6 +51,7 @@ export interface ConvergenceResult {
 
 const DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments";
 const NO_STATS: ReconcilerStats = { passes: NaN, failures: NaN, alarm: null };
+const NO_HUB_STATS: WatchHubStats = { watchers: NaN, handed: NaN, read: NaN };
 
 /** The value, or `fallback` when a stuck server has not given it within a minute. */
 async function withTimeout<T>(p: Promise<T>, fallback: T): Promise<T> {
@@ -159,6 +162,7 @@ export async function runConvergence(ctx: PhaseContext, o: ConvergenceOptions): 
     longestSilenceS,
     deployment: await withTimeout(reconcilerStats(api, `apps/deployments/default/${NAME}`), NO_STATS),
     replicaSet: rs ? await withTimeout(reconcilerStats(api, `apps/replicasets/default/${rs.metadata.name}`), NO_STATS) : NO_STATS,
+    podsHub: await withTimeout(watchHubStats(api, "pods"), NO_HUB_STATS),
     writes: await tally(db, rv0, rv1),
     cpu,
     profile,

@@ -92,6 +92,7 @@ function convergence(r: ConvergenceResult): string[] {
       ["availableReplicas over time [s, available]", thin(r.progress, 24).map(([s, a]) => `[${s}, ${a}]`).join(" ")],
       ["Deployment reconciler", `${r.deployment.passes} passes, ${r.deployment.failures} failing now`],
       ["ReplicaSet reconciler", `${r.replicaSet.passes} passes, ${r.replicaSet.failures} failing now`],
+      ["pods watch hub: changes delivered as handed over / read from the log", `${r.podsHub.handed} / ${r.podsHub.read} (${r.podsHub.watchers} watchers at the end)`],
       ["CPU in the window: workerd / agent", `${cpu(r.cpu.workerd)} / ${cpu(r.cpu.agent)}`],
       ["D1 writes in the window (changelog rows)", `${r.writes.total}: ${writes(r.writes.rows)}`],
       // workerd runs the Worker, its Durable Objects and D1 on one thread: at 100% of a core this sets the time.

@@ -124,6 +124,18 @@ export async function schedulerStats(t: Target): Promise<SchedulerStats> {
   return plain(await (await stub<SchedulerStats>(t, "SCHEDULER", "scheduler")).stats());
 }
 
+export interface WatchHubStats {
+  watchers: number;
+  /** Changes delivered as their writers handed them over, and read from the log. */
+  handed: number;
+  read: number;
+}
+
+/** A resource's watch hub counters (src/store/watchhub.ts; one object per resource, named after it). */
+export async function watchHubStats(t: Target, resource: string): Promise<WatchHubStats> {
+  return plain(await (await stub<WatchHubStats>(t, "WATCH_HUB", resource)).stats());
+}
+
 /** A reconciler's counters by its Durable Object name (src/controllers/targets.ts targetName). */
 export async function reconcilerStats(t: Target, name: string): Promise<ReconcilerStats> {
   return plain(await (await stub<ReconcilerStats>(t, "RECONCILER", name)).stats());

@@ -66,6 +66,8 @@ export class WatchHub extends DurableObject<Env> {
   private resource = "";
   /** Changes handed over with notifications, by revision, until the hub's head passes them. */
   private readonly handed = new Map<number, Change>();
+  /** Changes delivered as handed over, and read from the log, since the hub started (for benchmarks). */
+  private readonly counts = { handed: 0, read: 0 };
   /** The first revision of the log not handed over, and since when the hub has waited for it. */
   private awaited?: { id: number; since: number };
   /** Notifications without changes came up to here: revisions up to it will not be handed over. */
@@ -229,18 +231,30 @@ export class WatchHub extends DurableObject<Env> {
    * is overdue) is read from the log with the rest of its page.
    */
   private async nextChanges(): Promise<ChangePage> {
-    if (this.handed.size > 0) {
+    // Even with nothing handed over yet, read only revisions: their notifications may be on their way.
+    if (this.handed.size > 0 || this.unhandedUpTo <= this.head) {
       const { ids, rv, compacted } = await this.store.changeIds(this.resource, this.head, PAGE);
       const missing = ids.findIndex((id) => !this.handed.has(id));
-      if (missing === -1) return { changes: ids.map((id) => this.handed.get(id)!), rv, compacted };
+      if (missing === -1) return this.fromHanded(ids, rv, compacted);
       const id = ids[missing];
       if (this.awaited?.id !== id) this.awaited = { id, since: Date.now() };
       if (id > this.unhandedUpTo && Date.now() - this.awaited.since < HANDOVER_WAIT_MS) {
-        return { changes: ids.slice(0, missing).map((handedId) => this.handed.get(handedId)!), rv: id - 1, compacted };
+        return this.fromHanded(ids.slice(0, missing), id - 1, compacted);
       }
     }
     this.awaited = undefined;
-    return this.store.changes(this.resource, this.head, PAGE);
+    const page = await this.store.changes(this.resource, this.head, PAGE);
+    this.counts.read += page.changes.length;
+    return page;
+  }
+
+  private fromHanded(ids: number[], rv: number, compacted: number): ChangePage {
+    this.counts.handed += ids.length;
+    return { changes: ids.map((id) => this.handed.get(id)!), rv, compacted };
+  }
+
+  async stats(): Promise<{ watchers: number; handed: number; read: number }> {
+    return { watchers: this.watchers.size, ...this.counts };
   }
 
   private setHead(rv: number): void {
