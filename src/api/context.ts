@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { Env } from "../env";
 import type { Store } from "../store/store";
 import type { UserInfo } from "../auth/user";
+import type { Attributes } from "../auth/attributes";
 import type { Admit } from "./writes";
 
 export interface AppEnv {
@@ -15,6 +16,8 @@ export interface AppEnv {
     warnings: string[];
     /** Who is asking (authenticated, or system:anonymous). */
     user: UserInfo;
+    /** What is asked, as authorization saw it (the audit record reuses it). */
+    attributes?: Attributes;
     /** Admission with the requester in mind, handed to every write (src/auth/admission.ts). */
     admit?: Admit;
   };

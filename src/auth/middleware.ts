@@ -51,7 +51,7 @@ function auditing(): MiddlewareHandler<AppEnv> {
   return async function audit(c, next) {
     await next();
     const user = c.get("user") ?? { name: "", groups: [] };
-    const attrs = requestAttributes(user, c.req.method, new URL(c.req.url));
+    const attrs = c.get("attributes") ?? requestAttributes(user, c.req.method, new URL(c.req.url));
     const code = c.res.status;
     if (code === 429 || !audited(attrs, code)) return;
     const record = {
@@ -99,6 +99,7 @@ function authorizing(): MiddlewareHandler<AppEnv> {
     const user = c.get("user");
     const authorizer = storeAuthorizer(store);
     const attrs = requestAttributes(user, c.req.method, new URL(c.req.url));
+    c.set("attributes", attrs);
     const decision = await authorizer.authorize(attrs);
     if (!decision.allowed) return sendError(c, forbiddenError(attrs, decision.reason));
     c.set("admit", admissionFor(user, authorizer));
