@@ -1,7 +1,7 @@
 // The scale subresource: an autoscaling/v1 Scale view of a kind's replicas and selector.
 import type { KindDef, KubeObject } from "../apis/types";
 import { getPath } from "../apis/printers";
-import { isPlainObject } from "../util/json";
+import { clone, isPlainObject } from "../util/json";
 import { formatSelector, fromLabelSelector, type LabelSelectorSpec } from "./labels";
 import { badRequest, invalid, type Result } from "./status";
 
@@ -40,7 +40,7 @@ export function toScale(kind: KindDef, obj: KubeObject): Scale {
 }
 
 export function fromScale(kind: KindDef, old: KubeObject, scale: Scale): KubeObject {
-  const next = structuredClone(old);
+  const next = clone(old);
   setPath(next, kind.scale!.specReplicasPath, scale.spec.replicas ?? 0);
   return next;
 }

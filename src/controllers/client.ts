@@ -10,6 +10,7 @@ import { writeCreate, writeDelete, writeUpdate, type WriteContext } from "../api
 import type { Store } from "../store/store";
 import type { Action } from "./types";
 import { authorizeAction } from "../auth/controllers";
+import { clone } from "../util/json";
 
 const kindsByResource = new Map(allKinds.map((k) => [resourceKey(k), k]));
 
@@ -50,14 +51,14 @@ export class Client {
     this.onAction?.(action);
     switch (action.type) {
       case "create":
-        return writeCreate(this.context(action.resource), structuredClone(action.object));
+        return writeCreate(this.context(action.resource), clone(action.object));
       case "update":
       case "updateStatus": {
         const m = action.object.metadata;
         const current = (action.type === "updateStatus" ? action.current : undefined) ?? (await this.get(action.resource, m.namespace ?? "", m.name ?? ""));
         if (!current) return { ok: true, value: undefined };
         const w = this.context(action.resource, action.type === "updateStatus" ? "status" : undefined);
-        return writeUpdate(w, current, structuredClone(action.object), { expectedRv: m.resourceVersion ? Number(m.resourceVersion) : undefined });
+        return writeUpdate(w, current, clone(action.object), { expectedRv: m.resourceVersion ? Number(m.resourceVersion) : undefined });
       }
       case "delete": {
         const current = await this.get(action.resource, action.namespace, action.name);

@@ -9,6 +9,7 @@ import type { FieldCause, KubeObject } from "../apis/types";
 import type { Service, ServiceSpec } from "../apis/core/v1/service";
 import type { ServiceConfig } from "./config";
 import { ipAt, ipOffset, mathRandom, parseIPv4, pickOffset, portOffset, type Random } from "./ranges";
+import { clone } from "../util/json";
 
 export const CLUSTER_IPS = "services/clusterIPs";
 export const NODE_PORTS = "services/nodePorts";
@@ -193,7 +194,7 @@ function assignHealthCheck(pass: Pass, config: ServiceConfig, random: Random): R
 }
 
 export function assignService(obj: KubeObject, unavailable: ReadonlySet<string>, config: ServiceConfig, random: Random = mathRandom): Result<Assigned> {
-  const object = structuredClone(obj) as Service;
+  const object = clone(obj) as Service;
   const spec = object.spec ?? {};
   object.spec = spec;
   const name = object.metadata.name ?? "";

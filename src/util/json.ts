@@ -20,8 +20,24 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/**
+ * A deep copy of a JSON document (plain objects, arrays, primitives; `undefined` kept): several
+ * times cheaper than structuredClone, which serializes and deserializes.
+ */
 export function clone<T>(value: T): T {
-  return structuredClone(value);
+  return copy(value) as T;
+}
+
+function copy(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(copy);
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    // A "__proto__" key (JSON.parse makes it an own property) must stay one, not become the prototype.
+    if (key === "__proto__") Object.defineProperty(out, key, { value: copy(v), writable: true, enumerable: true, configurable: true });
+    else out[key] = copy(v);
+  }
+  return out;
 }
 
 /** A zod-style path as Kubernetes prints field paths: `spec.containers[0].image`. */

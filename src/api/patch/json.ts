@@ -6,9 +6,7 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-export function clone<T>(v: T): T {
-  return v === undefined ? v : structuredClone(v);
-}
+export { clone } from "../../util/json";
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;

@@ -8,7 +8,7 @@ import { kindByResource } from "../../apis/registry";
 import type { KubeObject } from "../../apis/types";
 import { writeCreate, writeUpdate, type WriteContext } from "../../api/writes";
 import type { Store } from "../../store/store";
-import { deepEqual } from "../../util/json";
+import { clone, deepEqual } from "../../util/json";
 import { AUTOUPDATE } from "./build";
 import { RBAC_RESOURCES, invalidateRbac } from "./cache";
 import { DEFAULT_CLUSTER_ROLE_BINDINGS, DEFAULT_CLUSTER_ROLES } from "./defaults";
@@ -51,7 +51,7 @@ async function reconcile<T extends KubeObject>(store: Store, resource: string, p
   for (const wanted of defaults) {
     const current = stored.get(wanted.metadata.name);
     if (!current) {
-      await writeCreate(w, structuredClone(wanted));
+      await writeCreate(w, clone(wanted));
       continue;
     }
     const updated = merge(current, wanted);

@@ -2,6 +2,7 @@
 // rules they try to grant, which ones do not, and how Kubernetes prints the missing ones.
 import { goQuoteList } from "../quote";
 import { ALL, type PolicyRule } from "./rules";
+import { clone } from "../../util/json";
 
 /** One rule per (group, resource, verb[, name]) and per (URL, verb): each is covered or not by a single rule. */
 export function breakdownRule(rule: PolicyRule): PolicyRule[] {
@@ -63,7 +64,7 @@ export function compactRules(rules: readonly PolicyRule[]): PolicyRule[] {
     const key = JSON.stringify([rule.apiGroups, rule.resources, rule.resourceNames ?? []]);
     const existing = simple.get(key);
     if (existing) existing.verbs = [...(existing.verbs ?? []), ...(rule.verbs ?? [])];
-    else simple.set(key, structuredClone(rule));
+    else simple.set(key, clone(rule));
   }
   return [...out, ...simple.values()];
 }

@@ -7,7 +7,7 @@
 // (its creator's status write has not landed) is adopted into it rather than reported.
 import type { CronJob } from "../../apis/batch/v1/cronjob";
 import { rfc3339In } from "../../apis/batch/v1/timezone";
-import { deepEqual } from "../../util/json";
+import { clone, deepEqual } from "../../util/json";
 import { parseTime, rfc3339, controllerRef } from "../podutil";
 import type { Action, Decision } from "../types";
 import { finishedCondition } from "../job/conditions";
@@ -119,7 +119,7 @@ export function jobForSchedule(cj: CronJob, scheduledTime: number, zone: string)
       annotations: { ...template.metadata?.annotations, [SCHEDULED_TIMESTAMP]: rfc3339In(scheduledTime, zone) },
       ownerReferences: [controllerRef(cj)],
     },
-    spec: structuredClone(template.spec ?? {}),
+    spec: clone(template.spec ?? {}),
   };
 }
 
@@ -183,7 +183,7 @@ function startJob(pass: Pass, jobs: Job[], due: { time: number; schedule: Schedu
  * its SuccessfulCreate Event.
  */
 export function decideCronJob({ cronJob, jobs, now }: CronJobInput): Decision {
-  const pass: Pass = { cj: cronJob, now, status: structuredClone(cronJob.status ?? {}), actions: [] };
+  const pass: Pass = { cj: cronJob, now, status: clone(cronJob.status ?? {}), actions: [] };
   cleanupFinishedJobs(pass, jobs);
   const pending = pendingScheduleTime(cronJob, now);
   syncActive(pass, jobs, pending === undefined ? undefined : jobName(cronJob, pending));

@@ -9,6 +9,7 @@ import { claimObjects } from "../replicaset/claim";
 import type { PodTemplate } from "../replicaset/types";
 import type { Action } from "../types";
 import { DS_RESOURCE, REVISION_HASH_LABEL, REVISION_RESOURCE, type ControllerRevision, type DaemonSet } from "./types";
+import { clone } from "../../util/json";
 
 /** JSON with every object's keys sorted, as Go marshals a map (kubectl compares revisions byte for byte). */
 function sortedKeys(value: unknown): unknown {
@@ -27,7 +28,7 @@ function sortedKeys(value: unknown): unknown {
  * so every template has metadata.creationTimestamp (null) and every container a resources map.
  */
 function goShape(template: PodTemplate): Record<string, unknown> {
-  const spec = structuredClone(template.spec ?? {}) as Record<string, unknown>;
+  const spec = clone(template.spec ?? {}) as Record<string, unknown>;
   for (const list of ["initContainers", "containers"]) {
     const containers = spec[list];
     if (Array.isArray(containers)) spec[list] = containers.map((c: Record<string, unknown>) => ({ resources: {}, ...c }));

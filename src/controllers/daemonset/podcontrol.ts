@@ -9,13 +9,14 @@ import { CREATED_NAME, type Action } from "../types";
 import { daemonPodTolerations, pinToNode } from "./eligibility";
 import type { Pass } from "./pass";
 import { REVISION_HASH_LABEL, Reason, TEMPLATE_GENERATION_ANNOTATION, TEMPLATE_GENERATION_LABEL, type DaemonSet } from "./types";
+import { clone } from "../../util/json";
 
 /** The DaemonSet controller's burstReplicas. */
 export const BURST_REPLICAS = 250;
 
 /** CreatePodTemplate: daemon tolerations, the hash label and, for DaemonSets that carry it, the template generation. */
 export function daemonPodTemplate(ds: DaemonSet, hash: string): PodTemplate {
-  const template = structuredClone(ds.spec?.template ?? {});
+  const template = clone(ds.spec?.template ?? {});
   const spec = (template.spec ?? {}) as Record<string, unknown>;
   template.spec = { ...spec, tolerations: daemonPodTolerations(spec) };
   const labels = { ...template.metadata?.labels };

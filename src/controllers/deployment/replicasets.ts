@@ -10,6 +10,7 @@ import { hasProgressDeadline } from "./progress";
 import { maxRevision, revisionOf, setNewReplicaSetAnnotations } from "./revision";
 import { PROGRESSING, REVISION, Reason, type Deployment } from "./types";
 import { touch, track, type Work } from "./work";
+import { clone } from "../../util/json";
 
 /** ReplicaSetsByCreationTimestamp: oldest first, then by name. */
 export function byCreation(a: ReplicaSet, b: ReplicaSet): number {
@@ -62,7 +63,7 @@ export function claimReplicaSets(work: Work, selector: LabelSelector): ReplicaSe
   const inNamespace = work.input.replicaSets.filter((rs) => (rs.metadata.namespace ?? "") === namespace);
   const claim = claimObjects(d, inNamespace, (rs) => matchesLabels(selector, rs.metadata.labels));
   const originals = new Map(inNamespace.map((rs) => [rs.metadata.uid ?? rs.metadata.name, rs]));
-  const copy = (rs: ReplicaSet) => track(work, originals.get(rs.metadata.uid ?? rs.metadata.name), structuredClone(rs));
+  const copy = (rs: ReplicaSet) => track(work, originals.get(rs.metadata.uid ?? rs.metadata.name), clone(rs));
   for (const released of claim.released) touch(work, copy(released));
   const owned = claim.claimed.map(copy);
   const adoptedUids = new Set(claim.adopted.map((rs) => rs.metadata.uid));
@@ -82,10 +83,10 @@ function setProgressing(work: Work, reason: string, message: string): void {
 
 /** The ReplicaSet Kubernetes would create for the current template (not yet sized). */
 function buildNewReplicaSet(d: Deployment, hash: string): ReplicaSet {
-  const template: PodTemplate = structuredClone(d.spec?.template ?? {});
+  const template: PodTemplate = clone(d.spec?.template ?? {});
   const labels = { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
   template.metadata = { ...template.metadata, labels };
-  const selector = structuredClone(d.spec?.selector ?? {});
+  const selector = clone(d.spec?.selector ?? {});
   selector.matchLabels = { ...(selector.matchLabels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
   const rs: ReplicaSet = {
     apiVersion: "apps/v1",
@@ -126,7 +127,7 @@ function createNewRS(work: Work, oldRSs: ReplicaSet[], newRevision: number): Rep
   const existing = work.input.replicaSets.find((r) => r.metadata.name === rs.metadata.name && (r.metadata.namespace ?? "") === namespace);
   if (existing) {
     if (controllerOf(existing)?.uid === d.metadata.uid && equalIgnoreHash(existing.spec?.template, d.spec?.template)) {
-      return track(work, existing, structuredClone(existing));
+      return track(work, existing, clone(existing));
     }
     work.status.collisionCount = (work.status.collisionCount ?? 0) + 1;
     work.aborted = true;

@@ -8,6 +8,7 @@ import type { ReplicaSet } from "../replicaset/types";
 import { desiredReplicas, maxSurge, replicasOf } from "./arithmetic";
 import { replicasAnnotationsNeedUpdate, setReplicasAnnotations } from "./revision";
 import { REVISION, type Deployment, type DeploymentInput, type DeploymentStatus } from "./types";
+import { clone } from "../../util/json";
 
 const RS_RESOURCE = "apps/replicasets";
 const DEPLOYMENT_RESOURCE = "apps/deployments";
@@ -45,7 +46,7 @@ export function newWork(input: DeploymentInput): Work {
     input,
     d,
     now: input.now,
-    status: structuredClone(d.status ?? {}),
+    status: clone(d.status ?? {}),
     entries: new Map(),
     touched: [],
     deletes: [],

@@ -10,6 +10,7 @@ import { hasIndex, indexesOf, parseIndexes, totalIndexes, validIndex, withIndexe
 import { matchPodFailurePolicy, matchSuccessPolicy } from "./policy";
 import { hasBackoffLimitPerIndex, hasTrackingFinalizer, isIndexed, isPodFailed, isPodTerminating } from "./pods";
 import { containerStatuses, REASON, type Job, type JobCondition, type JobStatus, type Pod, type Uncounted } from "./types";
+import { clone } from "../../util/json";
 
 const MAX_INT32 = 2147483647;
 
@@ -51,7 +52,7 @@ function newFinished(job: Job, pods: Pod[], uncounted: Set<string>, filter: (p: 
 }
 
 export function newSyncState(job: Job, pods: Pod[], now: number): SyncState {
-  const status: JobStatus = structuredClone(job.status ?? {});
+  const status: JobStatus = clone(job.status ?? {});
   const recorded: Uncounted = status.uncountedTerminatedPods ?? {};
   const uncounted = { succeeded: new Set(recorded.succeeded ?? []), failed: new Set(recorded.failed ?? []) };
   const activePods = pods.filter(isPodActive);

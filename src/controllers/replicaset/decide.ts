@@ -8,6 +8,7 @@ import { claimObjects } from "./claim";
 import { podsToDelete } from "./ranking";
 import { availabilityRequeue, calculateReplicaSetStatus, replicaSetStatusEqual } from "./status";
 import { CREATED_NAME, type ReplicaSet, type ReplicaSetInput } from "./types";
+import { clone } from "../../util/json";
 
 const DEFAULT_BURST_REPLICAS = 500;
 
@@ -37,7 +38,7 @@ export function podFromTemplate(rs: ReplicaSet): Pod {
       namespace: rs.metadata.namespace,
       ownerReferences: [controllerRef(rs)],
     },
-    spec: structuredClone(template.spec ?? {}),
+    spec: clone(template.spec ?? {}),
   };
   if (meta.labels && Object.keys(meta.labels).length > 0) pod.metadata.labels = { ...meta.labels };
   if (meta.annotations && Object.keys(meta.annotations).length > 0) pod.metadata.annotations = { ...meta.annotations };
