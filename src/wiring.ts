@@ -39,7 +39,7 @@ export interface StoreWiring {
 }
 
 /** Commits handed to a watch hub with its notification; a bigger burst it reads from the log. */
-const MAX_PUSHED_CHANGES = 1000;
+const MAX_HANDED_CHANGES = 1000;
 
 /**
  * Whether each resource's hub had watchers when this isolate last told it: only those are handed
@@ -49,7 +49,7 @@ const hubsWatched = new Map<string, boolean>();
 
 function notifyHub(env: Env, resource: string, changes: Change[]): Promise<void> {
   const rv = changes.reduce((max, c) => Math.max(max, c.rv), 0);
-  const handed = hubsWatched.get(resource) && changes.length <= MAX_PUSHED_CHANGES ? changes : undefined;
+  const handed = hubsWatched.get(resource) && changes.length <= MAX_HANDED_CHANGES ? changes : undefined;
   return env.WATCH_HUB.get(env.WATCH_HUB.idFromName(resource))
     .notify(resource, rv, handed)
     .then((watched) => void hubsWatched.set(resource, watched));

@@ -91,7 +91,12 @@ export class WatchHub extends DurableObject<Env> {
     if (this.watchers.size === 0) return false;
     if (rv <= this.head) return true;
     if (!changes) this.unhandedUpTo = Math.max(this.unhandedUpTo, rv);
-    for (const change of changes ?? []) if (change.rv > this.head && this.handed.size < MAX_HANDED) this.handed.set(change.rv, change);
+    for (const change of changes ?? []) {
+      if (change.rv <= this.head) continue;
+      // Beyond what the hub holds, a change is read from the log at once rather than awaited.
+      if (this.handed.size < MAX_HANDED) this.handed.set(change.rv, change);
+      else this.unhandedUpTo = Math.max(this.unhandedUpTo, change.rv);
+    }
     this.schedulePoll();
     return true;
   }
