@@ -42,7 +42,7 @@ export class Scheduler extends DurableObject<Env> {
    * Revisions of pods this scheduler wrote (bindings, unschedulable statuses) past its cursor: it
    * applied them when it wrote them, so its log reads leave them out.
    */
-  private ownWrites = new Set<number>();
+  private readonly ownWrites = new Set<number>();
   /** Pods to place on the next pass. */
   private readonly queue = new Map<string, Pod>();
   /** Pods that fit nowhere, with the message they were given; retried when the cluster changes. */
