@@ -117,6 +117,14 @@ function revisionOf(rows: Record<string, unknown>[]): number | undefined {
   return typeof id === "number" ? id : undefined;
 }
 
+/**
+ * The revision a page of the log brings a reader up to: a full page may stop before the head of
+ * the log, so it is then its last row's; otherwise the head read with it.
+ */
+function pageRevision(page: readonly { id: number }[], limit: number, head: Record<string, unknown>[]): number {
+  return page.length === limit ? page[page.length - 1].id : revisionAt(head);
+}
+
 function revisionAt(rows: Record<string, unknown>[]): number {
   return Number(rows[0]?.rv ?? 0);
 }
@@ -373,8 +381,7 @@ export class Store {
           object: decode(r.data, r.id),
           prev: r.prev ? (JSON.parse(r.prev) as SelectorProjection) : undefined,
         }));
-        // A full page may stop before the head of the log: the consistency point is then its last row.
-        const rv = rows.length === limit ? rows[rows.length - 1].id : revisionAt(rev);
+        const rv = pageRevision(rows, limit, rev);
         return { changes, rv, compacted: compactedAt(compacted) };
       }),
     );
@@ -383,8 +390,8 @@ export class Store {
   /** The revisions of changes to `resource` after `afterRv` (no data), with the consistency point as `changes` gives it. */
   async changeIds(resource: string, afterRv: number, limit: number): Promise<{ ids: number[]; rv: number; compacted: number }> {
     const [rev, compacted, rows] = await this.batch([q.selectRevision(), q.selectCompacted(), q.selectChangeIds(resource, afterRv, limit)]);
-    const ids = rows.map((r) => Number(r.id));
-    return { ids, rv: ids.length === limit ? ids[ids.length - 1] : revisionAt(rev), compacted: compactedAt(compacted) };
+    const page = rows as unknown as { id: number }[];
+    return { ids: page.map((r) => r.id), rv: pageRevision(page, limit, rev), compacted: compactedAt(compacted) };
   }
 
   /** Objects whose ownerReferences name `ownerUid`, with the resource each is stored under. */
