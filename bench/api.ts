@@ -133,8 +133,9 @@ async function measureScheduled(t: Target): Promise<BenchResults["scheduled"]> {
   log(`API: creates the scheduler follows, ${CLIENTS} clients`);
   const creates = await phase(t, CLIENTS, CREATES, (i) => create(`sched-${i}`));
   const after = await t.settle();
-  log(`API: ${creates.perSecond.toFixed(0)} scheduled creates/s; ${((after.rv - before.rv) / creates.done).toFixed(2)} revisions per create`);
-  return { creates, revisionsPerCreate: (after.rv - before.rv) / creates.done, settleMs: after.ms };
+  const revisionsPerCreate = (after.rv - before.rv) / creates.done;
+  log(`API: ${creates.perSecond.toFixed(0)} scheduled creates/s; ${revisionsPerCreate.toFixed(2)} revisions per create`);
+  return { creates, revisionsPerCreate, settleMs: after.ms };
 }
 
 interface ApiOutcome {
